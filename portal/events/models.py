@@ -1,0 +1,49 @@
+"""The append-only event log: everything that changes is written here once, by services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    """One thing that happened, in the transaction that made it happen.
+
+    ``id`` orders the log for readers that page through it; ``event_id`` is the identity other
+    systems deduplicate on. Rows are never updated (a database trigger refuses it).
+    """
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("code"), max_length=100, db_index=True)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    # The learner whose dossier this is about, if any: readers partition and scope on it.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["learner", "id"], name="event_learner_idx"),
+            models.Index(fields=["agency", "id"], name="event_agency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} #{self.pk}"

@@ -1,0 +1,44 @@
+"""Writing to the event log."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from portal.events.models import Event
+
+if TYPE_CHECKING:
+    from portal.accounts.models import Agency, User
+
+# "<area>.<thing>.<what happened>", lower case: e.g. "accounts.learner.activated".
+EVENT_CODE_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*){2,}$")
+
+
+class EventOutsideTransactionError(RuntimeError):
+    """An event must be written in the transaction of the change it records, never after it."""
+
+
+def event_record(
+    *,
+    code: str,
+    actor: User | None,
+    learner: User | None = None,
+    agency: Agency | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event. Must run inside the caller's ``transaction.atomic`` block.
+
+    The agency defaults to the learner's, so readers scoped to an agency see every event about
+    its learners. Emits nothing itself: readers (notifications, feeds, webhooks) follow the log.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise EventOutsideTransactionError(code)
+    if not EVENT_CODE_RE.match(code):
+        raise ValueError(f"Event code {code!r} is not namespaced like 'area.thing.verb'.")
+    if agency is None and learner is not None:
+        agency = learner.agency
+    return Event.objects.create(
+        code=code, actor=actor, learner=learner, agency=agency, payload=payload or {}
+    )

@@ -1,0 +1,288 @@
+"""Settings of the portal: one module, every value read from a ``PORTAL_*`` environment variable.
+
+The defaults are the embedded set-up (SQLite in WAL mode, in-memory channel layer, local media,
+debug off) so that a fresh machine runs the portal with no configuration at all. Production mode
+(``PORTAL_ENV=production``) refuses to start on unsafe values instead of silently running with them.
+Every variable is listed, with its default, in README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(f"PORTAL_{name}", default)
+
+
+def _env_bool(name: str, *, default: bool) -> bool:
+    raw = _env(name)
+    if not raw:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"PORTAL_{name} must be true or false, not {raw!r}.")
+
+
+def _env_int(name: str, *, default: int) -> int:
+    raw = _env(name)
+    try:
+        return int(raw) if raw else default
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"PORTAL_{name} must be a whole number, not {raw!r}.") from exc
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in _env(name, default).split(",") if item.strip()]
+
+
+# "development" (default) or "production". Production turns on HTTPS-only cookies, HSTS and the
+# redirect to HTTPS, and refuses to start with a default secret key, debug on or no allowed hosts.
+ENVIRONMENT = _env("ENV", "development")
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured("PORTAL_ENV must be 'development' or 'production'.")
+PRODUCTION = ENVIRONMENT == "production"
+
+# Signs sessions, CSRF tokens and activation links. The default is only good for a laptop.
+_INSECURE_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = _env("SECRET_KEY", _INSECURE_SECRET_KEY)
+
+# Django's debug pages. Off unless asked for: they show settings and data to whoever sees the error.
+DEBUG = _env_bool("DEBUG", default=False)
+
+# Host names this portal answers to.
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
+
+# Origins (scheme://host[:port]) trusted for CSRF when the portal sits behind a TLS proxy.
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
+
+if PRODUCTION:
+    problems = []
+    if SECRET_KEY == _INSECURE_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("PORTAL_SECRET_KEY must be set to a random value of 50+ characters")
+    if DEBUG:
+        problems.append("PORTAL_DEBUG must be off")
+    if not ALLOWED_HOSTS:
+        problems.append("PORTAL_ALLOWED_HOSTS must name the portal's host(s)")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
+
+INSTALLED_APPS = [
+    # daphne first: its runserver serves HTTP and websockets through the ASGI application.
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "portal.accounts",
+    "portal.events",
+    "portal.shell",
+    "portal.notifications",
+    "learner.profiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.SecondFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the lockout flag set by the authentication backend.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+ASGI_APPLICATION = "portal.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: SQLite next to the code unless PORTAL_DATABASE_URL names another (postgres://…).
+# SQLite runs in WAL mode with IMMEDIATE transactions so readers never block the one writer and
+# writers queue instead of failing with "database is locked".
+DATA_DIR = Path(_env("DATA_DIR", str(BASE_DIR / "var")))
+_database_url = _env("DATABASE_URL")
+if _database_url:
+    DATABASES = {
+        # Persistent connections with health checks: no connect per request under load.
+        "default": dj_database_url.parse(
+            _database_url, conn_max_age=_env_int("DB_CONN_MAX_AGE", default=600),
+            conn_health_checks=True,
+        )
+    }
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "portal.sqlite3",
+            "OPTIONS": {
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis (redis://host:port/db): when set, the channel layer, the cache and the sessions' cache
+# use it, so several ASGI workers share live messages and lockout state.
+REDIS_URL = _env("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": _env("REDIS_PREFIX", "portal")},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _env("REDIS_PREFIX", "portal"),
+        }
+    }
+    # Shared cache in front of the database; safe because every worker sees the same cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A per-process cache could keep a logged-out session alive in another worker: database only.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Accounts -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses any attempt for a locked username + IP before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.backends.ActivationCodeBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "shell:home"
+
+# Session lifetimes. Learners and buddies sign in with a PIN on their own (often shared) phone;
+# staff sessions are short because they open many dossiers.
+SESSION_DAYS_PERSONAL = _env_int("SESSION_DAYS_PERSONAL", default=14)
+SESSION_HOURS_STAFF = _env_int("SESSION_HOURS_STAFF", default=10)
+SESSION_COOKIE_AGE = SESSION_DAYS_PERSONAL * 24 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Days an activation code stays valid after the case manager prints it.
+ACTIVATION_CODE_DAYS = _env_int("ACTIVATION_CODE_DAYS", default=30)
+
+# Brute-force protection (django-axes): lock a username from one IP address after this many
+# failures, for this many minutes. Never per IP alone: a classroom shares one address.
+AXES_FAILURE_LIMIT = _env_int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_SENSITIVE_PARAMETERS = ["password", "secret", "code", "token"]
+# The client address is REMOTE_ADDR, which a client cannot spoof; a deployment behind a proxy
+# sets PORTAL_CLIENT_IP_HEADER (e.g. HTTP_X_REAL_IP) to the header its proxy overwrites.
+CLIENT_IP_HEADER = _env("CLIENT_IP_HEADER")
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.network.client_ip"
+
+# Name shown in staff authenticator apps next to the six-digit code.
+OTP_TOTP_ISSUER = _env("TOTP_ISSUER", "Inburgering portal")
+
+# Languages ------------------------------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [
+    ("nl", _("Dutch")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("tr", _("Turkish")),
+    ("fa", _("Persian")),
+    ("ps", _("Pashto")),
+    ("ti", _("Tigrinya")),
+    ("so", _("Somali")),
+]
+LOCALE_PATHS = [BASE_DIR / "locales"]
+USE_I18N = True
+TIME_ZONE = "Europe/Brussels"
+USE_TZ = True
+
+# Static files and media ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(_env("STATIC_ROOT", str(DATA_DIR / "static")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(DATA_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names (cache forever) and pre-compressed copies, served by WhiteNoise.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Security headers -----------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _env_bool("SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = _env_int("HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Set to true when a TLS-terminating proxy sets X-Forwarded-Proto.
+    if _env_bool("BEHIND_TLS_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "WARNING")},
+}
