@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import SecretKind
+from portal.accounts.rules import digits_to_ascii
 
 
 class LoginForm(AuthenticationForm):
@@ -27,6 +28,11 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocapitalize": "characters"})
         self.fields["password"].label = _("PIN or password")
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def clean_password(self) -> str:
+        # A PIN typed with Arabic-Indic or Persian digits is the same PIN.
+        password: str = self.cleaned_data.get("password", "")
+        return digits_to_ascii(password) if password.isdecimal() else password
 
 
 class ActivationStartForm(forms.Form):
@@ -77,6 +83,10 @@ class SecretForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if cleaned.get("kind") == SecretKind.PIN:
+            for name in ("secret", "secret_again"):
+                if cleaned.get(name):
+                    cleaned[name] = digits_to_ascii(cleaned[name])
         if cleaned.get("secret") and cleaned.get("secret") != cleaned.get("secret_again"):
             self.add_error("secret_again", _("The two entries are not the same."))
         return cleaned

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,13 +54,18 @@ def activation_code_display(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+def digits_to_ascii(text: str) -> str:
+    """Arabic-Indic, Persian and other decimal digits as 0-9, so a PIN typed on any keyboard works."""
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
+
+
 def pin_weakness(pin: str) -> str | None:
     """Why a six-digit PIN is too easy to guess, or None when it is acceptable.
 
     Refuses the PINs people pick most (all the same digit, straight runs up or down), which make
     up a large share of guesses an attacker tries first.
     """
-    if not re.fullmatch(r"\d{6}", pin):
+    if not re.fullmatch(r"[0-9]{6}", pin):
         return "format"
     if len(set(pin)) == 1:
         return "repeated"

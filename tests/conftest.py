@@ -1,0 +1,128 @@
+"""Small fixtures shared by the whole suite: organisations, people in every role, signed-in clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from learner.profiles.models import Employment, LearnerProfile, Literacy, Obligation
+from learner.profiles.services import caseload_assign, learner_register
+from portal.accounts import services as account_services
+from portal.accounts.models import Agency, Municipality, Role, SecretKind, User
+
+PASSWORD = "correct-horse-battery"
+PIN = "482915"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_hermetic(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Hashing strength is not under test; static files are served from the source folders
+    # (no collectstatic), media goes to a temporary folder.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path_factory.getbasetemp() / "static"
+    settings.STATIC_ROOT.mkdir(exist_ok=True)
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def agency(db: None) -> Agency:
+    return Agency.objects.create(code="agii", name="Agentschap Integratie en Inburgering")
+
+
+@pytest.fixture
+def other_agency(db: None) -> Agency:
+    return Agency.objects.create(code="other", name="Another agency")
+
+
+@pytest.fixture
+def leuven(db: None) -> Municipality:
+    return Municipality.objects.create(nis_code="24062", name="Leuven", region="flanders")
+
+
+@pytest.fixture
+def schaarbeek(db: None) -> Municipality:
+    # Loaded by the data migration with the other 18 Brussels municipalities.
+    return Municipality.objects.get(nis_code="21015")
+
+
+@pytest.fixture
+def make_staff(db: None, agency: Agency) -> Callable[..., User]:
+    def make(role: Role, username: str, *, agency: Agency | None = agency,
+             municipality: Municipality | None = None) -> User:
+        return account_services.staff_user_create(
+            username=username, role=role, first_name=username.title(), last_name="Test",
+            password=PASSWORD, agency=agency, municipality=municipality,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_learner(db: None, agency: Agency, leuven: Municipality) -> Callable[..., LearnerProfile]:
+    def make(dossier: str, *, case_manager: User | None = None, agency: Agency = agency,
+             municipality: Municipality = leuven, pin: str | None = None,
+             language: str = "ar") -> LearnerProfile:
+        profile = learner_register(
+            agency=agency, dossier_number=dossier, first_name="Amal", last_name="Haddad",
+            preferred_language=language, spoken_languages=[language], literacy=Literacy.LITERATE_OTHER,
+            municipality=municipality, obligation=Obligation.OBLIGATED,
+            employment=Employment.NOT_WORKING,
+        )
+        if case_manager is not None:
+            caseload_assign(learner=profile, case_manager=case_manager, actor=None)
+            if pin is not None:
+                issued = account_services.activation_code_issue(
+                    issued_by=case_manager, user=profile.user
+                )
+                account_services.account_activate(
+                    activation_code_id=issued.record.pk, kind=SecretKind.PIN, secret=pin
+                )
+                profile.user.refresh_from_db()
+        return profile
+
+    return make
+
+
+@pytest.fixture
+def case_manager(make_staff: Callable[..., User]) -> User:
+    return make_staff(Role.CASE_MANAGER, "tb.an")
+
+
+@pytest.fixture
+def learner(make_learner: Callable[..., LearnerProfile], case_manager: User) -> LearnerProfile:
+    return make_learner("INB-0001", case_manager=case_manager, pin=PIN)
+
+
+def verify_second_factor(client: Client, user: User) -> TOTPDevice:
+    """Sign a staff member in as if they had passed their TOTP step."""
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def signed_in() -> Callable[[User], Client]:
+    """A client signed in as ``user``, with the second factor passed for staff."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        if user.is_staff_role:
+            verify_second_factor(client, user)
+        else:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

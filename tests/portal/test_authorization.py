@@ -1,0 +1,134 @@
+"""Every URL × every role → the status we expect. A new URL without a row fails this test.
+
+Roles are real accounts in two agencies: a learner and their case manager, a case manager of
+someone else, the coordinator of the learner's municipality, admins of both agencies, a teacher,
+a buddy, a site operator, a staff member who has not passed the second factor, and anonymous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from learner.profiles.models import LearnerProfile
+from portal.accounts.models import Agency, Municipality, Role, User
+from tests.conftest import PASSWORD
+
+ROLES = (
+    "anonymous", "learner", "other_learner", "teacher", "buddy", "case_manager",
+    "other_case_manager", "coordinator", "agency_admin", "foreign_admin", "operator",
+    "unverified_staff",
+)
+DOSSIER = "INB-0001"
+
+
+def every(status: int, **overrides: int) -> dict[str, int]:
+    table = dict.fromkeys(ROLES, status)
+    table.update(overrides)
+    return table
+
+
+STAFF_ONLY_302 = {"anonymous": 302, "unverified_staff": 302}
+# The site operator is a superuser without an agency: the admin site, but no learner in scope.
+
+# name → (method, args, expected status per role)
+EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
+    "shell:home": ("GET", [], every(200, anonymous=302, unverified_staff=302)),
+    "shell:healthz": ("GET", [], every(200)),
+    "accounts:login": ("GET", [], every(302, anonymous=200, unverified_staff=302)),
+    "accounts:logout": ("POST", [], every(200)),
+    "accounts:second_factor": ("GET", [], every(302, unverified_staff=200)),
+    "accounts:activate": ("GET", [], every(200, unverified_staff=302)),
+    "accounts:activate_secret": ("GET", [], every(302)),
+    "accounts:activation_letter": ("POST", [DOSSIER], every(
+        403, **STAFF_ONLY_302, case_manager=200, agency_admin=200, other_case_manager=404,
+        foreign_admin=404, operator=404,
+    )),
+    "profiles:learner_list": ("GET", [], every(
+        403, **STAFF_ONLY_302, case_manager=200, other_case_manager=200, coordinator=200,
+        agency_admin=200, foreign_admin=200, operator=200,
+    )),
+    "profiles:learner_detail": ("GET", [DOSSIER], every(
+        403, **STAFF_ONLY_302, case_manager=200, coordinator=200, agency_admin=200,
+        other_case_manager=404, foreign_admin=404, operator=404,
+    )),
+    "set_language": ("POST", [], every(302)),
+    # The admin site as a whole: only site operators (behind their second factor) get in.
+    "admin:index": ("GET", [], every(302, operator=200)),
+}
+
+
+def _named_routes() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or namespace
+                if inner == "admin":
+                    names.add("admin:index")
+                    continue
+                walk(entry.url_patterns, f"{namespace}:{entry.namespace}" if namespace and entry.namespace else inner)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_route_has_a_row() -> None:
+    assert _named_routes() == set(EXPECTED), "Add the new URL to EXPECTED with a status per role."
+
+
+@pytest.fixture
+def people(
+    make_staff: Callable[..., User], make_learner: Callable[..., LearnerProfile],
+    other_agency: Agency, leuven: Municipality, schaarbeek: Municipality,
+) -> dict[str, User | None]:
+    case_manager = make_staff(Role.CASE_MANAGER, "tb.own")
+    other_case_manager = make_staff(Role.CASE_MANAGER, "tb.other")
+    learner = make_learner(DOSSIER, case_manager=case_manager, pin="482915")
+    other = make_learner("INB-0002", case_manager=other_case_manager, pin="482915",
+                         municipality=schaarbeek)
+    operator = User.objects.create_superuser(
+        username="operator", password=PASSWORD, role=Role.AGENCY_ADMIN
+    )
+    return {
+        "anonymous": None,
+        "learner": learner.user,
+        "other_learner": other.user,
+        "teacher": make_staff(Role.TEACHER, "mo.teacher"),
+        "buddy": make_staff(Role.BUDDY, "buddy"),
+        "case_manager": case_manager,
+        "other_case_manager": other_case_manager,
+        "coordinator": make_staff(Role.COORDINATOR, "coord", municipality=leuven),
+        "agency_admin": make_staff(Role.AGENCY_ADMIN, "admin.own"),
+        "foreign_admin": make_staff(Role.AGENCY_ADMIN, "admin.other", agency=other_agency),
+        "operator": operator,
+        "unverified_staff": make_staff(Role.CASE_MANAGER, "tb.unverified"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(EXPECTED))
+def test_route_answers_each_role_as_expected(
+    route: str, people: dict[str, User | None], signed_in: Callable[[User], Client]
+) -> None:
+    method, args, expected = EXPECTED[route]
+    url = reverse(route, args=args)
+    actual = {}
+    for role in ROLES:
+        user = people[role]
+        if user is None:
+            client = Client()
+        elif role == "unverified_staff":
+            client = Client()
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        else:
+            client = signed_in(user)
+        response = client.post(url) if method == "POST" else client.get(url)
+        actual[role] = response.status_code
+    assert actual == expected
