@@ -1,9 +1,8 @@
-"""Small fixtures shared by the whole suite: organisations, people in every role, signed-in clients."""
+"""Fixtures shared by the whole suite: organisations, people in every role, signed-in clients."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,10 +18,15 @@ PASSWORD = "correct-horse-battery"
 PIN = "482915"
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_hermetic(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # Hashing strength is not under test; static files are served from the source folders
-    # (no collectstatic), media goes to a temporary folder.
+@pytest.fixture(scope="session", autouse=True)
+def _fast_and_hermetic(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Test-wide settings, set before anything (the live server too) builds a handler.
+
+    Hashing strength is not under test; static files are served from the source folders (no
+    collectstatic); media and collected files go to a temporary folder.
+    """
+    from django.conf import settings
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -57,11 +61,21 @@ def schaarbeek(db: None) -> Municipality:
 
 @pytest.fixture
 def make_staff(db: None, agency: Agency) -> Callable[..., User]:
-    def make(role: Role, username: str, *, agency: Agency | None = agency,
-             municipality: Municipality | None = None) -> User:
+    def make(
+        role: Role,
+        username: str,
+        *,
+        agency: Agency | None = agency,
+        municipality: Municipality | None = None,
+    ) -> User:
         return account_services.staff_user_create(
-            username=username, role=role, first_name=username.title(), last_name="Test",
-            password=PASSWORD, agency=agency, municipality=municipality,
+            username=username,
+            role=role,
+            first_name=username.title(),
+            last_name="Test",
+            password=PASSWORD,
+            agency=agency,
+            municipality=municipality,
         )
 
     return make
@@ -69,13 +83,25 @@ def make_staff(db: None, agency: Agency) -> Callable[..., User]:
 
 @pytest.fixture
 def make_learner(db: None, agency: Agency, leuven: Municipality) -> Callable[..., LearnerProfile]:
-    def make(dossier: str, *, case_manager: User | None = None, agency: Agency = agency,
-             municipality: Municipality = leuven, pin: str | None = None,
-             language: str = "ar") -> LearnerProfile:
+    def make(
+        dossier: str,
+        *,
+        case_manager: User | None = None,
+        agency: Agency = agency,
+        municipality: Municipality = leuven,
+        pin: str | None = None,
+        language: str = "ar",
+    ) -> LearnerProfile:
         profile = learner_register(
-            agency=agency, dossier_number=dossier, first_name="Amal", last_name="Haddad",
-            preferred_language=language, spoken_languages=[language], literacy=Literacy.LITERATE_OTHER,
-            municipality=municipality, obligation=Obligation.OBLIGATED,
+            agency=agency,
+            dossier_number=dossier,
+            first_name="Amal",
+            last_name="Haddad",
+            preferred_language=language,
+            spoken_languages=[language],
+            literacy=Literacy.LITERATE_OTHER,
+            municipality=municipality,
+            obligation=Obligation.OBLIGATED,
             employment=Employment.NOT_WORKING,
         )
         if case_manager is not None:

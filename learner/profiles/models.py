@@ -48,23 +48,31 @@ class LearnerProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learner_profile"
     )
     agency = models.ForeignKey(
-        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT,
+        "accounts.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
         related_name="learners",
     )
     dossier_number = models.CharField(_("dossier number"), max_length=40, unique=True)
     spoken_languages = models.JSONField(
-        _("spoken languages"), default=list, blank=True,
+        _("spoken languages"),
+        default=list,
+        blank=True,
         help_text=_("Language codes (ISO 639), most fluent first."),
     )
     literacy = models.CharField(_("literacy"), max_length=20, choices=Literacy.choices)
     municipality = models.ForeignKey(
-        "accounts.Municipality", verbose_name=_("municipality (Rijksregister)"),
-        on_delete=models.PROTECT, related_name="learners",
+        "accounts.Municipality",
+        verbose_name=_("municipality (Rijksregister)"),
+        on_delete=models.PROTECT,
+        related_name="learners",
     )
     obligation = models.CharField(_("obligation"), max_length=20, choices=Obligation.choices)
     employment = models.CharField(_("employment"), max_length=20, choices=Employment.choices)
     perspective = models.CharField(
-        _("perspective"), max_length=30, choices=Perspective.choices,
+        _("perspective"),
+        max_length=30,
+        choices=Perspective.choices,
         default=Perspective.UNDETERMINED,
     )
     backoffice_updated_at = models.DateTimeField(_("last updated by the agency"))
@@ -101,7 +109,8 @@ class CaseloadAssignment(models.Model):
         constraints = [
             # Exactly one case manager is responsible at a time, enforced where races can't win.
             models.UniqueConstraint(
-                fields=["learner"], condition=models.Q(ended_at__isnull=True),
+                fields=["learner"],
+                condition=models.Q(ended_at__isnull=True),
                 name="caseload_one_open_assignment_per_learner",
             ),
         ]

@@ -44,22 +44,35 @@ def learner_register(
     """
     with transaction.atomic():
         user = User(
-            username=dossier_number, role=Role.LEARNER, first_name=first_name,
-            last_name=last_name, agency=agency, preferred_language=preferred_language,
+            username=dossier_number,
+            role=Role.LEARNER,
+            first_name=first_name,
+            last_name=last_name,
+            agency=agency,
+            preferred_language=preferred_language,
         )
         user.set_unusable_password()
         user.full_clean()
         user.save()
         profile = LearnerProfile(
-            user=user, agency=agency, dossier_number=dossier_number,
-            spoken_languages=spoken_languages, literacy=literacy, municipality=municipality,
-            obligation=obligation, employment=employment, perspective=perspective,
+            user=user,
+            agency=agency,
+            dossier_number=dossier_number,
+            spoken_languages=spoken_languages,
+            literacy=literacy,
+            municipality=municipality,
+            obligation=obligation,
+            employment=employment,
+            perspective=perspective,
             backoffice_updated_at=backoffice_updated_at or timezone.now(),
         )
         profile.full_clean()
         profile.save()
         event_record(
-            code="profiles.learner.registered", actor=actor, learner=user, agency=agency,
+            code="profiles.learner.registered",
+            actor=actor,
+            learner=user,
+            agency=agency,
             payload={"dossier_number": dossier_number},
         )
     return profile
@@ -90,9 +103,13 @@ def caseload_assign(
             learner=learner, case_manager=case_manager, started_at=now
         )
         event_record(
-            code="profiles.caseload.assigned", actor=actor, learner=learner.user,
+            code="profiles.caseload.assigned",
+            actor=actor,
+            learner=learner.user,
             agency=learner.agency,
-            payload={"case_manager": case_manager.username,
-                     "previous": current.case_manager.username if current else None},
+            payload={
+                "case_manager": case_manager.username,
+                "previous": current.case_manager.username if current else None,
+            },
         )
     return assignment

@@ -24,8 +24,9 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [(profile, selectors.case_manager_of(profile)) for profile in page]
-    return render(request, "profiles/learner_list.html",
-                  {"page": page, "rows": rows, "search": search})
+    return render(
+        request, "profiles/learner_list.html", {"page": page, "rows": rows, "search": search}
+    )
 
 
 @role_required(*LEARNER_SCOPED_ROLES)
@@ -35,8 +36,12 @@ def learner_detail(request: HttpRequest, dossier_number: str) -> HttpResponse:
         profile = selectors.learner_for(user=user, dossier_number=dossier_number)
     except LearnerProfile.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "profiles/learner_detail.html", {
-        "profile": profile,
-        "case_manager": selectors.case_manager_of(profile),
-        "may_issue_code": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN},
-    })
+    return render(
+        request,
+        "profiles/learner_detail.html",
+        {
+            "profile": profile,
+            "case_manager": selectors.case_manager_of(profile),
+            "may_issue_code": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN},
+        },
+    )

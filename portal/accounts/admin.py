@@ -13,8 +13,10 @@ class PortalUserAdmin(UserAdmin):
     list_select_related = ["agency"]
     fieldsets = (
         *UserAdmin.fieldsets,  # type: ignore[misc]
-        ("Portal", {"fields": ("role", "agency", "municipality", "preferred_language",
-                               "activated_at")}),
+        (
+            "Portal",
+            {"fields": ("role", "agency", "municipality", "preferred_language", "activated_at")},
+        ),
     )
 
 

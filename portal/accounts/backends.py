@@ -16,7 +16,7 @@ from portal.accounts.selectors import activation_code_matching
 
 
 class ActivationCodeBackend(BaseBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -37,14 +37,17 @@ class LoginForm(AuthenticationForm):
 
 class ActivationStartForm(forms.Form):
     username = forms.CharField(
-        label=_("Dossier number"), max_length=150,
+        label=_("Dossier number"),
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "characters"}),
     )
     code = forms.CharField(
-        label=_("Activation code"), max_length=20,
+        label=_("Activation code"),
+        max_length=20,
         help_text=_("The code on the letter from your case manager, for example ABCDE-23456."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
-                                      "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
     )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
@@ -69,15 +72,19 @@ class ActivationStartForm(forms.Form):
 
 class SecretForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("How do you want to sign in?"), choices=SecretKind.choices,
-        initial=SecretKind.PIN, widget=forms.RadioSelect,
+        label=_("How do you want to sign in?"),
+        choices=SecretKind.choices,
+        initial=SecretKind.PIN,
+        widget=forms.RadioSelect,
     )
     secret = forms.CharField(
-        label=_("Your new PIN or password"), strip=False,
+        label=_("Your new PIN or password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     secret_again = forms.CharField(
-        label=_("Type it again"), strip=False,
+        label=_("Type it again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -94,7 +101,8 @@ class SecretForm(forms.Form):
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label=_("6-digit code from your authenticator app"), regex=r"^\s*\d{6}\s*$",
+        label=_("6-digit code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Type the 6 digits shown in your authenticator app.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

@@ -24,7 +24,7 @@ class SecondFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and user.is_staff_role
-            and not user.is_verified()
+            and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
             and not self._is_open_path(request.path)
         ):
             target = reverse("accounts:second_factor")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -75,24 +76,33 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, null=True, blank=True,
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="users",
     )
     # Coordinators direct participation for one municipality.
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="coordinators",
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinators",
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES,
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
     # Set when the person chose their own PIN or password; until then they cannot sign in.
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
 
-    objects = UserManager()
     # createsuperuser asks for it (or reads DJANGO_SUPERUSER_ROLE): every account has a role.
-    REQUIRED_FIELDS = ["role"]
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["role"]
 
     class Meta:
         verbose_name = _("user")
@@ -137,7 +147,9 @@ class ActivationCode(models.Model):
     class Meta:
         verbose_name = _("activation code")
         verbose_name_plural = _("activation codes")
-        indexes = [models.Index(fields=["user", "used_at", "revoked_at"], name="activation_open_idx")]
+        indexes = [
+            models.Index(fields=["user", "used_at", "revoked_at"], name="activation_open_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user.username} @ {self.issued_at:%Y-%m-%d}"

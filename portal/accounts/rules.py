@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
 import unicodedata
@@ -25,7 +26,7 @@ _FLEMISH_PREFIXES = ("1", "23", "24", "3", "4", "7")
 
 
 def region_for_nis_code(nis_code: str) -> Region | None:
-    """The region of a municipality from its five-digit NIS code, or None outside Flanders/Brussels."""
+    """The region of a municipality from its NIS code; None outside Flanders and Brussels."""
     if not NIS_CODE_RE.match(nis_code):
         return None
     if nis_code.startswith("21"):
@@ -55,7 +56,7 @@ def activation_code_display(code: str) -> str:
 
 
 def digits_to_ascii(text: str) -> str:
-    """Arabic-Indic, Persian and other decimal digits as 0-9, so a PIN typed on any keyboard works."""
+    """Arabic-Indic, Persian and other decimal digits as 0-9: a PIN typed on any keyboard works."""
     return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
 
 
@@ -69,7 +70,7 @@ def pin_weakness(pin: str) -> str | None:
         return "format"
     if len(set(pin)) == 1:
         return "repeated"
-    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
     if steps in ({1}, {-1}):
         return "sequence"
     return None

@@ -16,8 +16,12 @@ def activation_code_matching(*, username: str, code: str) -> ActivationCode | No
     """
     candidate = (
         ActivationCode.objects.select_related("user")
-        .filter(user__username=username.strip(), used_at=None, revoked_at=None,
-                expires_at__gt=timezone.now())
+        .filter(
+            user__username=username.strip(),
+            used_at=None,
+            revoked_at=None,
+            expires_at__gt=timezone.now(),
+        )
         .order_by("-issued_at")
         .first()
     )

@@ -46,15 +46,22 @@ def staff_user_create(
         raise ValueError("Learners are registered through learner_register.")
     with transaction.atomic():
         user = User(
-            username=username, role=role, first_name=first_name, last_name=last_name,
-            agency=agency, municipality=municipality, activated_at=timezone.now(),
+            username=username,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
+            agency=agency,
+            municipality=municipality,
+            activated_at=timezone.now(),
         )
         password_validation.validate_password(password, user)
         user.set_password(password)
         user.full_clean()
         user.save()
         event_record(
-            code="accounts.user.created", actor=actor, agency=agency,
+            code="accounts.user.created",
+            actor=actor,
+            agency=agency,
             payload={"username": username, "role": role.value},
         )
     return user
@@ -102,19 +109,24 @@ def activation_code_issue(*, issued_by: User, user: User) -> IssuedCode:
             revoked_at=now
         )
         record = ActivationCode.objects.create(
-            user=user, code_hash=make_password(code), issued_by=issued_by, issued_at=now,
+            user=user,
+            code_hash=make_password(code),
+            issued_by=issued_by,
+            issued_at=now,
             expires_at=now + timedelta(days=settings.ACTIVATION_CODE_DAYS),
         )
         event_record(
-            code="accounts.activation_code.issued", actor=issued_by,
-            learner=user if user.role == Role.LEARNER else None, agency=user.agency,
+            code="accounts.activation_code.issued",
+            actor=issued_by,
+            learner=user if user.role == Role.LEARNER else None,
+            agency=user.agency,
             payload={"username": user.username, "expires_at": record.expires_at},
         )
     return IssuedCode(record=record, code=code)
 
 
 def secret_validate(*, user: User, kind: SecretKind, secret: str) -> None:
-    """Raise ValidationError, in the user's language, when the PIN or password is not good enough."""
+    """Raise ValidationError, in the user's language, if the PIN or password is not good enough."""
     if kind == SecretKind.PIN:
         if user.role in STAFF_ROLES:
             raise ValidationError(_("Staff accounts need a password, not a PIN."), code="pin_staff")
@@ -123,8 +135,10 @@ def secret_validate(*, user: User, kind: SecretKind, secret: str) -> None:
             raise ValidationError(_("A PIN has exactly 6 digits."), code="pin_format")
         if weakness is not None:
             raise ValidationError(
-                _("This PIN is too easy to guess. Choose 6 digits that are not all the same "
-                  "and not in a row."),
+                _(
+                    "This PIN is too easy to guess. Choose 6 digits that are not all the same "
+                    "and not in a row."
+                ),
                 code="pin_weak",
             )
         return
@@ -139,7 +153,9 @@ def account_activate(*, activation_code_id: int, kind: SecretKind, secret: str) 
     """
     with transaction.atomic():
         code = (
-            ActivationCode.objects.select_for_update().select_related("user__agency")
+            # of=self: the joined user and agency are read, not locked (agency may be NULL).
+            ActivationCode.objects.select_for_update(of=("self",))
+            .select_related("user__agency")
             .get(pk=activation_code_id)
         )
         if not code.is_open():
@@ -157,8 +173,10 @@ def account_activate(*, activation_code_id: int, kind: SecretKind, secret: str) 
         code.used_at = now
         code.save(update_fields=["used_at"])
         event_record(
-            code="accounts.user.activated", actor=user,
-            learner=user if user.role == Role.LEARNER else None, agency=user.agency,
+            code="accounts.user.activated",
+            actor=user,
+            learner=user if user.role == Role.LEARNER else None,
+            agency=user.agency,
             payload={"secret_kind": kind.value},
         )
     return user
@@ -183,7 +201,9 @@ def totp_device_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         event_record(
-            code="accounts.second_factor.enrolled", actor=user, agency=user.agency,
+            code="accounts.second_factor.enrolled",
+            actor=user,
+            agency=user.agency,
             payload={"device": "totp"},
         )
     return device

@@ -50,7 +50,7 @@ class PortalLoginView(LoginView):
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
-        _start_session(self.request, form.get_user())  # type: ignore[arg-type]
+        _start_session(self.request, form.get_user())
         return response
 
 
@@ -109,7 +109,7 @@ def _safe_next(request: HttpRequest) -> str:
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Staff: enrol an authenticator app on first sign-in, then type its code every time."""
     user: User = request.user  # type: ignore[assignment]
-    if not user.is_staff_role or user.is_verified():
+    if not user.is_staff_role or user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(_safe_next(request))
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
@@ -127,8 +127,11 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_safe_next(request))
         else:
             form.add_error("token", _("This code is not right. Type the newest code."))
-    context: dict[str, Any] = {"form": form, "enrolling": enrolling,
-                               "next": request.GET.get("next", "")}
+    context: dict[str, Any] = {
+        "form": form,
+        "enrolling": enrolling,
+        "next": request.GET.get("next", ""),
+    }
     if enrolling:
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
         context["manual_key"] = base64.b32encode(device.bin_key).decode()
@@ -147,10 +150,14 @@ def activation_letter(request: HttpRequest, dossier_number: str) -> HttpResponse
     activate_url = request.build_absolute_uri(reverse("accounts:activate"))
     # The code travels in the fragment: browsers never send it to a server or write it to logs.
     qr_target = f"{activate_url}#d={profile.dossier_number}&c={issued.code}"
-    return render(request, "accounts/activation_letter.html", {
-        "profile": profile,
-        "issued": issued,
-        "activate_url": activate_url,
-        "qr_svg": segno.make(qr_target, error="m").svg_inline(scale=5),
-        "letter_languages": list(dict.fromkeys([profile.user.preferred_language, "nl"])),
-    })
+    return render(
+        request,
+        "accounts/activation_letter.html",
+        {
+            "profile": profile,
+            "issued": issued,
+            "activate_url": activate_url,
+            "qr_svg": segno.make(qr_target, error="m").svg_inline(scale=5),
+            "letter_languages": list(dict.fromkeys([profile.user.preferred_language, "nl"])),
+        },
+    )

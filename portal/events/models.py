@@ -22,17 +22,29 @@ class Event(models.Model):
     code = models.CharField(_("code"), max_length=100, db_index=True)
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The learner whose dossier this is about, if any: readers partition and scope on it.
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     agency = models.ForeignKey(
-        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        "accounts.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
 

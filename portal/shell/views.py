@@ -14,16 +14,24 @@ from portal.accounts.models import Role, User
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if user.role == Role.LEARNER:
         profile = profile_selectors.own_profile(user=user)
-        return render(request, "shell/home_learner.html", {
-            "profile": profile,
-            "case_manager": profile_selectors.case_manager_of(profile) if profile else None,
-        })
-    return render(request, "shell/home_staff.html", {
-        "sees_learners": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR},
-    })
+        return render(
+            request,
+            "shell/home_learner.html",
+            {
+                "profile": profile,
+                "case_manager": profile_selectors.case_manager_of(profile) if profile else None,
+            },
+        )
+    return render(
+        request,
+        "shell/home_staff.html",
+        {
+            "sees_learners": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR},
+        },
+    )
 
 
 @never_cache

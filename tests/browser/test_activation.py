@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_learner_activates_from_the_qr_link_and_logs_in_with_a_pin(
-    live_server: object, page: Page, make_learner: Callable[..., LearnerProfile],
+    live_server: object,
+    page: Page,
+    make_learner: Callable[..., LearnerProfile],
     case_manager: User,
 ) -> None:
     profile = make_learner("INB-2026-0042", case_manager=case_manager)
@@ -53,7 +55,9 @@ def test_learner_activates_from_the_qr_link_and_logs_in_with_a_pin(
 
 
 def test_case_manager_enrols_totp_and_prints_an_activation_letter(
-    live_server: object, page: Page, make_learner: Callable[..., LearnerProfile],
+    live_server: object,
+    page: Page,
+    make_learner: Callable[..., LearnerProfile],
     case_manager: User,
 ) -> None:
     make_learner("INB-2026-0043", case_manager=case_manager)
@@ -73,7 +77,8 @@ def test_case_manager_enrols_totp_and_prints_an_activation_letter(
     page.get_by_role("link", name="INB-2026-0043").click()
     page.get_by_role("button", name="Druk een activeringsbrief af").click()
     code = page.locator(".letter dd.code").first.inner_text()
-    assert len(code) == 11 and code[5] == "-"
+    assert len(code) == 11
+    assert code[5] == "-"
     # The letter is in the learner's language (Arabic, right-to-left) beside Dutch.
     expect(page.locator('.letter section[lang="ar"]')).to_have_attribute("dir", "rtl")
     expect(page.locator('.letter section[lang="nl"]')).to_be_visible()

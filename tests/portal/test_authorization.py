@@ -1,4 +1,4 @@
-"""Every URL × every role → the status we expect. A new URL without a row fails this test.
+"""Every URL x every role → the status we expect. A new URL without a row fails this test.
 
 Roles are real accounts in two agencies: a learner and their case manager, a case manager of
 someone else, the coordinator of the learner's municipality, admins of both agencies, a teacher,
@@ -18,8 +18,17 @@ from portal.accounts.models import Agency, Municipality, Role, User
 from tests.conftest import PASSWORD
 
 ROLES = (
-    "anonymous", "learner", "other_learner", "teacher", "buddy", "case_manager",
-    "other_case_manager", "coordinator", "agency_admin", "foreign_admin", "operator",
+    "anonymous",
+    "learner",
+    "other_learner",
+    "teacher",
+    "buddy",
+    "case_manager",
+    "other_case_manager",
+    "coordinator",
+    "agency_admin",
+    "foreign_admin",
+    "operator",
     "unverified_staff",
 )
 DOSSIER = "INB-0001"
@@ -43,18 +52,47 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     "accounts:second_factor": ("GET", [], every(302, unverified_staff=200)),
     "accounts:activate": ("GET", [], every(200, unverified_staff=302)),
     "accounts:activate_secret": ("GET", [], every(302)),
-    "accounts:activation_letter": ("POST", [DOSSIER], every(
-        403, **STAFF_ONLY_302, case_manager=200, agency_admin=200, other_case_manager=404,
-        foreign_admin=404, operator=404,
-    )),
-    "profiles:learner_list": ("GET", [], every(
-        403, **STAFF_ONLY_302, case_manager=200, other_case_manager=200, coordinator=200,
-        agency_admin=200, foreign_admin=200, operator=200,
-    )),
-    "profiles:learner_detail": ("GET", [DOSSIER], every(
-        403, **STAFF_ONLY_302, case_manager=200, coordinator=200, agency_admin=200,
-        other_case_manager=404, foreign_admin=404, operator=404,
-    )),
+    "accounts:activation_letter": (
+        "POST",
+        [DOSSIER],
+        every(
+            403,
+            **STAFF_ONLY_302,
+            case_manager=200,
+            agency_admin=200,
+            other_case_manager=404,
+            foreign_admin=404,
+            operator=404,
+        ),
+    ),
+    "profiles:learner_list": (
+        "GET",
+        [],
+        every(
+            403,
+            **STAFF_ONLY_302,
+            case_manager=200,
+            other_case_manager=200,
+            coordinator=200,
+            agency_admin=200,
+            foreign_admin=200,
+            operator=200,
+        ),
+    ),
+    "profiles:learner_detail": (
+        "GET",
+        [DOSSIER],
+        every(
+            403,
+            **STAFF_ONLY_302,
+            case_manager=200,
+            coordinator=200,
+            agency_admin=200,
+            other_case_manager=404,
+            foreign_admin=404,
+            operator=404,
+        ),
+    ),
     "set_language": ("POST", [], every(302)),
     # The admin site as a whole: only site operators (behind their second factor) get in.
     "admin:index": ("GET", [], every(302, operator=200)),
@@ -71,7 +109,10 @@ def _named_routes() -> set[str]:
                 if inner == "admin":
                     names.add("admin:index")
                     continue
-                walk(entry.url_patterns, f"{namespace}:{entry.namespace}" if namespace and entry.namespace else inner)
+                walk(
+                    entry.url_patterns,
+                    f"{namespace}:{entry.namespace}" if namespace and entry.namespace else inner,
+                )
             elif isinstance(entry, URLPattern) and entry.name:
                 names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
 
@@ -85,14 +126,18 @@ def test_every_route_has_a_row() -> None:
 
 @pytest.fixture
 def people(
-    make_staff: Callable[..., User], make_learner: Callable[..., LearnerProfile],
-    other_agency: Agency, leuven: Municipality, schaarbeek: Municipality,
+    make_staff: Callable[..., User],
+    make_learner: Callable[..., LearnerProfile],
+    other_agency: Agency,
+    leuven: Municipality,
+    schaarbeek: Municipality,
 ) -> dict[str, User | None]:
     case_manager = make_staff(Role.CASE_MANAGER, "tb.own")
     other_case_manager = make_staff(Role.CASE_MANAGER, "tb.other")
     learner = make_learner(DOSSIER, case_manager=case_manager, pin="482915")
-    other = make_learner("INB-0002", case_manager=other_case_manager, pin="482915",
-                         municipality=schaarbeek)
+    other = make_learner(
+        "INB-0002", case_manager=other_case_manager, pin="482915", municipality=schaarbeek
+    )
     operator = User.objects.create_superuser(
         username="operator", password=PASSWORD, role=Role.AGENCY_ADMIN
     )

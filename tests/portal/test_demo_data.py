@@ -20,14 +20,22 @@ def load() -> str:
 
 def test_demo_data_is_idempotent_and_its_printed_logins_work() -> None:
     load()
-    counts = (User.objects.count(), LearnerProfile.objects.count(),
-              CaseloadAssignment.objects.count())
+    counts = (
+        User.objects.count(),
+        LearnerProfile.objects.count(),
+        CaseloadAssignment.objects.count(),
+    )
     events_after_first = Event.objects.exclude(code="accounts.activation_code.issued").count()
     printed = load()
 
-    assert (User.objects.count(), LearnerProfile.objects.count(),
-            CaseloadAssignment.objects.count()) == counts
-    assert Event.objects.exclude(code="accounts.activation_code.issued").count() == events_after_first
+    assert (
+        User.objects.count(),
+        LearnerProfile.objects.count(),
+        CaseloadAssignment.objects.count(),
+    ) == counts
+    assert (
+        Event.objects.exclude(code="accounts.activation_code.issued").count() == events_after_first
+    )
     learners = LearnerProfile.objects.select_related("user", "municipality")
     assert learners.count() >= 6
     assert {"ar", "ti", "uk", "fa", "so", "en"} <= {p.user.preferred_language for p in learners}
@@ -41,12 +49,20 @@ def test_demo_data_is_idempotent_and_its_printed_logins_work() -> None:
 
     # The printed PIN signs a learner in; the printed code activates the pending one.
     client = Client()
-    assert client.post(reverse("accounts:login"),
-                       {"username": "INB-2026-0001", "password": "482915"}).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": "INB-2026-0001", "password": "482915"}
+        ).status_code
+        == 302
+    )
     code = printed.split("with code ")[1].split()[0]
     phone = Client()
     start = phone.post(reverse("accounts:activate"), {"username": "INB-2026-0007", "code": code})
     assert start.status_code == 302
     staff = Client()
-    assert staff.post(reverse("accounts:login"),
-                      {"username": "tb.an", "password": "demo-portal-2026"}).status_code == 302
+    assert (
+        staff.post(
+            reverse("accounts:login"), {"username": "tb.an", "password": "demo-portal-2026"}
+        ).status_code
+        == 302
+    )

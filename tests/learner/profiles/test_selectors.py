@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(
-    make_staff: Callable[..., User], make_learner: Callable[..., LearnerProfile],
-    other_agency: Agency, leuven: Municipality, schaarbeek: Municipality,
+    make_staff: Callable[..., User],
+    make_learner: Callable[..., LearnerProfile],
+    other_agency: Agency,
+    leuven: Municipality,
+    schaarbeek: Municipality,
 ) -> dict[str, object]:
     an = make_staff(Role.CASE_MANAGER, "tb.an")
     bert = make_staff(Role.CASE_MANAGER, "tb.bert")
@@ -78,5 +81,7 @@ def test_learner_for_refuses_out_of_scope_dossiers(world: dict) -> None:
 def test_search_stays_inside_the_scope(world: dict) -> None:
     found = selectors.learner_list_for(user=world["an"], search="Amal")
     assert {p.dossier_number for p in found} == {"A1", "A2"}
-    assert [p.dossier_number for p in selectors.learner_list_for(user=world["an"], search="B1")] == []
+    assert [
+        p.dossier_number for p in selectors.learner_list_for(user=world["an"], search="B1")
+    ] == []
     assert selectors.case_manager_of(found[0]) == world["an"]

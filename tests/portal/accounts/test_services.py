@@ -25,7 +25,9 @@ def test_case_manager_issues_a_code_that_matches_once_typed(
 ) -> None:
     issued = services.activation_code_issue(issued_by=case_manager, user=pending.user)
 
-    assert activation_code_matching(username="INB-0100", code=issued.display.lower()) == issued.record
+    assert (
+        activation_code_matching(username="INB-0100", code=issued.display.lower()) == issued.record
+    )
     assert activation_code_matching(username="INB-0100", code="AAAAA-AAAAA") is None
     assert activation_code_matching(username="INB-9999", code=issued.code) is None
     assert issued.code not in issued.record.code_hash
@@ -139,6 +141,10 @@ def test_confirming_an_authenticator_removes_the_old_one(case_manager: User) -> 
 def test_learners_are_not_created_as_staff(agency: Agency) -> None:
     with pytest.raises(ValueError, match="learner_register"):
         services.staff_user_create(
-            username="x", role=Role.LEARNER, first_name="X", last_name="Y",
-            password="correct-horse-battery", agency=agency,
+            username="x",
+            role=Role.LEARNER,
+            first_name="X",
+            last_name="Y",
+            password="correct-horse-battery",
+            agency=agency,
         )

@@ -124,20 +124,26 @@ def test_activation_from_the_letter_to_the_home_screen(
     assert "<svg" in letter.content.decode()
 
     phone = Client()
-    wrong = phone.post(reverse("accounts:activate"), {"username": "INB-0200", "code": "AAAAA-BBBBB"})
+    wrong = phone.post(
+        reverse("accounts:activate"), {"username": "INB-0200", "code": "AAAAA-BBBBB"}
+    )
     assert "does not match" in wrong.content.decode()
 
     start = phone.post(reverse("accounts:activate"), {"username": "INB-0200", "code": code.lower()})
     assert start.status_code == 302
     assert start["Location"] == reverse("accounts:activate_secret")
-    weak = phone.post(start["Location"], {"kind": "pin", "secret": "123456", "secret_again": "123456"})
+    weak = phone.post(
+        start["Location"], {"kind": "pin", "secret": "123456", "secret_again": "123456"}
+    )
     assert "too easy" in weak.content.decode()
-    mismatch = phone.post(start["Location"], {"kind": "pin", "secret": "482915",
-                                              "secret_again": "482916"})
+    mismatch = phone.post(
+        start["Location"], {"kind": "pin", "secret": "482915", "secret_again": "482916"}
+    )
     assert "not the same" in mismatch.content.decode()
 
-    done = phone.post(start["Location"], {"kind": "pin", "secret": "482915",
-                                          "secret_again": "482915"})
+    done = phone.post(
+        start["Location"], {"kind": "pin", "secret": "482915", "secret_again": "482915"}
+    )
     assert done.status_code == 302
     assert "INB-0200" in phone.get(reverse("shell:home")).content.decode()
     profile.user.refresh_from_db()
@@ -192,10 +198,16 @@ def test_wrong_activation_codes_count_toward_the_lockout(
     issued = services.activation_code_issue(issued_by=case_manager, user=profile.user)
     phone = Client()
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        phone.post(reverse("accounts:activate"), {"username": "INB-0300", "code": "AAAAABBBBB"},
-                   REMOTE_ADDR="10.0.0.8")
-    locked = phone.post(reverse("accounts:activate"), {"username": "INB-0300", "code": issued.code},
-                        REMOTE_ADDR="10.0.0.8")
+        phone.post(
+            reverse("accounts:activate"),
+            {"username": "INB-0300", "code": "AAAAABBBBB"},
+            REMOTE_ADDR="10.0.0.8",
+        )
+    locked = phone.post(
+        reverse("accounts:activate"),
+        {"username": "INB-0300", "code": issued.code},
+        REMOTE_ADDR="10.0.0.8",
+    )
     assert locked.status_code == 429
 
 
@@ -215,8 +227,11 @@ def test_logout_ends_the_session(learner: LearnerProfile) -> None:
 
 
 def test_home_and_caseload_stay_within_the_query_budget(
-    learner: LearnerProfile, case_manager: User, make_learner: Callable[..., LearnerProfile],
-    signed_in: Callable, django_assert_max_num_queries: Callable,
+    learner: LearnerProfile,
+    case_manager: User,
+    make_learner: Callable[..., LearnerProfile],
+    signed_in: Callable,
+    django_assert_max_num_queries: Callable,
 ) -> None:
     for n in range(30):
         make_learner(f"INB-1{n:03d}", case_manager=case_manager)

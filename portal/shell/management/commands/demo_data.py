@@ -68,27 +68,98 @@ class DemoLearner:
 
 
 LEARNERS = [
-    DemoLearner("INB-2026-0001", "Amal", "Haddad", "ar", ("ar", "fr"), Literacy.LITERATE_OTHER,
-                "24062", Obligation.OBLIGATED, Employment.NOT_WORKING,
-                Perspective.PROFESSIONAL_JOBSEEKER, "tb.an"),
-    DemoLearner("INB-2026-0002", "Tesfay", "Gebremedhin", "ti", ("ti", "am"),
-                Literacy.WEAKLY_LITERATE, "12025", Obligation.OBLIGATED, Employment.EMPLOYED,
-                Perspective.PROFESSIONAL_EMPLOYED, "tb.an"),
-    DemoLearner("INB-2026-0003", "Olena", "Kovalenko", "uk", ("uk", "ru", "en"),
-                Literacy.LITERATE_OTHER, "24062", Obligation.ENTITLED, Employment.EMPLOYED,
-                Perspective.PROFESSIONAL_EMPLOYED, "tb.an"),
-    DemoLearner("INB-2026-0004", "Zahra", "Ahmadi", "fa", ("fa",), Literacy.NOT_LITERATE,
-                "21015", Obligation.OBLIGATED, Employment.NOT_WORKING, Perspective.SOCIAL,
-                "tb.youssef"),
-    DemoLearner("INB-2026-0005", "Abdi", "Warsame", "so", ("so", "ar"),
-                Literacy.WEAKLY_LITERATE, "21001", Obligation.OBLIGATED, Employment.STUDYING,
-                Perspective.EDUCATIONAL, "tb.youssef"),
-    DemoLearner("INB-2026-0006", "James", "Okafor", "en", ("en",), Literacy.LITERATE_LATIN,
-                "31005", Obligation.ENTITLED, Employment.EMPLOYED,
-                Perspective.PROFESSIONAL_EMPLOYED, "tb.youssef"),
-    DemoLearner("INB-2026-0007", "Mariam", "Sultani", "ps", ("ps", "fa"),
-                Literacy.LITERATE_OTHER, "71016", Obligation.OBLIGATED, Employment.NOT_WORKING,
-                Perspective.UNDETERMINED, "tb.an", activated=False),
+    DemoLearner(
+        "INB-2026-0001",
+        "Amal",
+        "Haddad",
+        "ar",
+        ("ar", "fr"),
+        Literacy.LITERATE_OTHER,
+        "24062",
+        Obligation.OBLIGATED,
+        Employment.NOT_WORKING,
+        Perspective.PROFESSIONAL_JOBSEEKER,
+        "tb.an",
+    ),
+    DemoLearner(
+        "INB-2026-0002",
+        "Tesfay",
+        "Gebremedhin",
+        "ti",
+        ("ti", "am"),
+        Literacy.WEAKLY_LITERATE,
+        "12025",
+        Obligation.OBLIGATED,
+        Employment.EMPLOYED,
+        Perspective.PROFESSIONAL_EMPLOYED,
+        "tb.an",
+    ),
+    DemoLearner(
+        "INB-2026-0003",
+        "Olena",
+        "Kovalenko",
+        "uk",
+        ("uk", "ru", "en"),
+        Literacy.LITERATE_OTHER,
+        "24062",
+        Obligation.ENTITLED,
+        Employment.EMPLOYED,
+        Perspective.PROFESSIONAL_EMPLOYED,
+        "tb.an",
+    ),
+    DemoLearner(
+        "INB-2026-0004",
+        "Zahra",
+        "Ahmadi",
+        "fa",
+        ("fa",),
+        Literacy.NOT_LITERATE,
+        "21015",
+        Obligation.OBLIGATED,
+        Employment.NOT_WORKING,
+        Perspective.SOCIAL,
+        "tb.youssef",
+    ),
+    DemoLearner(
+        "INB-2026-0005",
+        "Abdi",
+        "Warsame",
+        "so",
+        ("so", "ar"),
+        Literacy.WEAKLY_LITERATE,
+        "21001",
+        Obligation.OBLIGATED,
+        Employment.STUDYING,
+        Perspective.EDUCATIONAL,
+        "tb.youssef",
+    ),
+    DemoLearner(
+        "INB-2026-0006",
+        "James",
+        "Okafor",
+        "en",
+        ("en",),
+        Literacy.LITERATE_LATIN,
+        "31005",
+        Obligation.ENTITLED,
+        Employment.EMPLOYED,
+        Perspective.PROFESSIONAL_EMPLOYED,
+        "tb.youssef",
+    ),
+    DemoLearner(
+        "INB-2026-0007",
+        "Mariam",
+        "Sultani",
+        "ps",
+        ("ps", "fa"),
+        Literacy.LITERATE_OTHER,
+        "71016",
+        Obligation.OBLIGATED,
+        Employment.NOT_WORKING,
+        Perspective.UNDETERMINED,
+        "tb.an",
+        activated=False,
+    ),
 ]
 
 
@@ -110,9 +181,13 @@ class Command(BaseCommand):
             for person in LEARNERS:
                 self._learner(person, agency, staff)
             pending = User.objects.get(username=LEARNERS[-1].dossier)
-            issued = account_services.activation_code_issue(
-                issued_by=staff[LEARNERS[-1].case_manager], user=pending
-            ) if pending.activated_at is None else None
+            issued = (
+                account_services.activation_code_issue(
+                    issued_by=staff[LEARNERS[-1].case_manager], user=pending
+                )
+                if pending.activated_at is None
+                else None
+            )
         self._print_logins(issued.display if issued else None)
 
     def _staff(self, person: DemoStaff, agency: Agency) -> User:
@@ -123,8 +198,12 @@ class Command(BaseCommand):
             Municipality.objects.get(nis_code=person.municipality) if person.municipality else None
         )
         return account_services.staff_user_create(
-            username=person.username, role=person.role, first_name=person.first_name,
-            last_name=person.last_name, password=DEMO_PASSWORD, agency=agency,
+            username=person.username,
+            role=person.role,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            password=DEMO_PASSWORD,
+            agency=agency,
             municipality=municipality,
         )
 
@@ -132,12 +211,18 @@ class Command(BaseCommand):
         profile = LearnerProfile.objects.filter(dossier_number=person.dossier).first()
         if profile is None:
             profile = learner_register(
-                agency=agency, dossier_number=person.dossier, first_name=person.first_name,
-                last_name=person.last_name, preferred_language=person.language,
-                spoken_languages=list(person.spoken), literacy=person.literacy,
+                agency=agency,
+                dossier_number=person.dossier,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                preferred_language=person.language,
+                spoken_languages=list(person.spoken),
+                literacy=person.literacy,
                 municipality=Municipality.objects.get(nis_code=person.nis_code),
-                obligation=person.obligation, employment=person.employment,
-                perspective=person.perspective, backoffice_updated_at=timezone.now(),
+                obligation=person.obligation,
+                employment=person.employment,
+                perspective=person.perspective,
+                backoffice_updated_at=timezone.now(),
             )
         case_manager = staff[person.case_manager]
         caseload_assign(learner=profile, case_manager=case_manager, actor=None)
@@ -155,14 +240,20 @@ class Command(BaseCommand):
         out.write(f"  Learners: dossier number + PIN {DEMO_PIN}")
         for person in LEARNERS:
             if person.activated:
-                out.write(f"    {person.dossier}  {person.first_name} {person.last_name} "
-                          f"({person.language}, {person.obligation.value}, "
-                          f"{person.employment.value})")
+                out.write(
+                    f"    {person.dossier}  {person.first_name} {person.last_name} "
+                    f"({person.language}, {person.obligation.value}, "
+                    f"{person.employment.value})"
+                )
         last = LEARNERS[-1]
         if pending_code:
-            out.write(f"  Not yet activated: {last.dossier} ({last.first_name} {last.last_name}): "
-                      f"open http://127.0.0.1:8000/activate/ with code {pending_code}")
+            out.write(
+                f"  Not yet activated: {last.dossier} ({last.first_name} {last.last_name}): "
+                f"open http://127.0.0.1:8000/activate/ with code {pending_code}"
+            )
         out.write(f"  Staff and buddies: username + password {DEMO_PASSWORD}")
-        for person in STAFF:
-            out.write(f"    {person.username:<14} {person.role.label}")
-        out.write("  Staff enrol an authenticator app (TOTP) at their first login: scan the QR code.")
+        for staff_member in STAFF:
+            out.write(f"    {staff_member.username:<14} {staff_member.role.label}")
+        out.write(
+            "  Staff enrol an authenticator app (TOTP) at their first login: scan the QR code."
+        )

@@ -1,0 +1,56 @@
+# The README's two commands are `make run` and `make test`; CI (.ci/run) calls `make test` too.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint typecheck migrations-check messages system-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: system-packages $(INSTALLED)
+
+# gettext compiles the catalogs; Debian's chromium runs the browser tests. Installed only if missing.
+system-packages:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+messages: $(INSTALLED)
+	$(BIN)/python manage.py compilemessages --ignore '$(VENV)' -v 0
+
+# (1) The portal with demo data on the embedded defaults (SQLite, in-memory channel layer).
+run: install messages
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# (2) The whole test suite. pytest's "no tests collected" (exit 5) is a broken suite, not a pass.
+test: install messages
+	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is broken." >&2; exit 1; fi; \
+	exit $$status
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy .
+
+migrations-check: $(INSTALLED)
+	$(BIN)/python manage.py makemigrations --check --dry-run

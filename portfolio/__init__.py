@@ -1,0 +1,1 @@
+"""The learner's portfolio: evidence, competences, diplomas and consented sharing (issue 9)."""
