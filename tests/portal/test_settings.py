@@ -82,3 +82,14 @@ def test_embedded_database_runs_in_wal_mode(tmp_path: Path) -> None:
     result = run_manage("shell", "-c", code, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "wal"
+
+
+def test_static_files_are_collected_with_hashed_names_and_compressed(tmp_path: Path) -> None:
+    result = run_manage("collectstatic", "--noinput", "-v", "0", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    css = {path.name for path in (tmp_path / "static" / "css").iterdir()}
+    hashed = [name for name in css if name.startswith("portal.") and name.endswith(".css")]
+    assert len(hashed) == 2  # portal.css and portal.<hash>.css
+    fingerprinted = next(name for name in hashed if name != "portal.css")
+    assert f"{fingerprinted}.gz" in css
+    assert f"{fingerprinted}.br" in css

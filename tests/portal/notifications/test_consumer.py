@@ -81,3 +81,25 @@ async def _send(user_id: int, *, rolled_back: bool) -> None:
             pass
 
     await write()
+
+
+def test_the_asgi_application_routes_sockets_with_the_session_user(learner: LearnerProfile) -> None:
+    from django.test import Client
+
+    from portal.asgi import application
+
+    client = Client()
+    client.force_login(learner.user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+
+    async def connect(headers: list[tuple[bytes, bytes]]) -> bool:
+        comm = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+        connected, _code = await comm.connect()
+        await comm.disconnect()
+        return connected
+
+    same_origin = (b"origin", b"http://localhost")
+    assert async_to_sync(connect)([same_origin, (b"cookie", cookie)])
+    assert not async_to_sync(connect)([same_origin])  # no session: anonymous
+    # A page on another site cannot open a socket with the learner's cookie.
+    assert not async_to_sync(connect)([(b"origin", b"https://evil.example"), (b"cookie", cookie)])

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from learner.profiles.models import Employment, LearnerProfile, Literacy, Obligation, Perspective
 from learner.profiles.services import caseload_assign, learner_register
@@ -188,7 +188,8 @@ class Command(BaseCommand):
                 if pending.activated_at is None
                 else None
             )
-        self._print_logins(issued.display if issued else None)
+        with translation.override("en"):
+            self._print_logins(issued.display if issued else None)
 
     def _staff(self, person: DemoStaff, agency: Agency) -> User:
         existing = User.objects.filter(username=person.username).first()
