@@ -228,6 +228,8 @@ AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_SENSITIVE_PARAMETERS = ["password", "secret", "code", "token"]
+# No dossier numbers or addresses in the application log; attempts stay in the axes tables.
+AXES_VERBOSE = False
 # The client address is REMOTE_ADDR, which a client cannot spoof; a deployment behind a proxy
 # sets PORTAL_CLIENT_IP_HEADER (e.g. HTTP_X_REAL_IP) to the header its proxy overwrites.
 CLIENT_IP_HEADER = _env("CLIENT_IP_HEADER")

@@ -251,3 +251,12 @@ def test_roles_without_learners_see_an_empty_state(
 ) -> None:
     page = signed_in(make_staff(role, "someone")).get(reverse("shell:home"))
     assert "nothing for you to do here yet" in page.content.decode()
+
+
+def test_out_of_scope_dossier_gets_the_portals_own_not_found_page(
+    case_manager: User, signed_in: Callable
+) -> None:
+    response = signed_in(case_manager).get(reverse("profiles:learner_detail", args=["INB-404"]))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert reverse("shell:home") in response.content.decode()
