@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,8 @@ if PRODUCTION:
 INSTALLED_APPS = [
     # daphne first: its runserver serves HTTP and websockets through the ASGI application.
     "daphne",
+    # modeltranslation before the admin, so translated fields show there.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,15 +93,19 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
+    # The shell before django-pwa: our manifest.json template overrides the package's.
+    "portal.shell",
+    "pwa",
     "portal.accounts",
     "portal.events",
-    "portal.shell",
     "portal.notifications",
     "learner.profiles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -127,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.shell.context_processors.shell",
             ],
         },
     },
@@ -253,7 +261,31 @@ LANGUAGES = [
     ("ti", _("Tigrinya")),
     ("so", _("Somali")),
 ]
+# Each language in its own name and script, for the language picker (no flags).
+LANGUAGE_NATIVE_NAMES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "fr": "Français",
+    "ar": "العربية",
+    "uk": "Українська",
+    "ru": "Русский",
+    "tr": "Türkçe",
+    "fa": "فارسی",
+    "ps": "پښتو",
+    "ti": "ትግርኛ",
+    "so": "Soomaali",
+}
+# Right-to-left languages (Django's default list lacks Pashto).
+LANGUAGES_BIDI = ["ar", "fa", "ps"]
 LOCALE_PATHS = [BASE_DIR / "locales"]
+# The device remembers the language for a year; a signed-in person's own choice wins at sign-in.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Lesson content (django-modeltranslation): the same languages, falling back to Dutch.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "nl"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("nl",)
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
@@ -268,6 +300,37 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names (cache forever) and pre-compressed copies, served by WhiteNoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# App shell (PWA) ----------------------------------------------------------------------------------
+# The release goes into the service worker's cache names; a new release replaces every cache.
+# By default it is derived from the package version and the contents of the shell's files.
+RELEASE = _env("RELEASE")
+# django-pwa renders the manifest (our localized template in portal/shell/templates/manifest.json).
+PWA_APP_NAME = "Inburgering"
+PWA_APP_THEME_COLOR = "#0b5394"
+PWA_APP_BACKGROUND_COLOR = "#ffffff"
+PWA_APP_DISPLAY = "standalone"
+PWA_APP_START_URL = "/"
+PWA_APP_SCOPE = "/"
+
+# Content-Security-Policy (django-csp): scripts only from our origin or with this response's nonce;
+# no inline styles or scripts, no framing, sockets and fetches only to our own origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
 
 # Security headers -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("portal.shell.urls")),
     path("", include("portal.accounts.urls")),
     path("staff/learners/", include("learner.profiles.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -60,7 +60,13 @@ def schaarbeek(db: None) -> Municipality:
 
 
 @pytest.fixture
-def make_staff(db: None, agency: Agency) -> Callable[..., User]:
+def staff_language() -> str:
+    """The language staff accounts prefer (their pages switch to it when they sign in)."""
+    return "nl"
+
+
+@pytest.fixture
+def make_staff(db: None, agency: Agency, staff_language: str) -> Callable[..., User]:
     def make(
         role: Role,
         username: str,
@@ -76,6 +82,7 @@ def make_staff(db: None, agency: Agency) -> Callable[..., User]:
             password=PASSWORD,
             agency=agency,
             municipality=municipality,
+            preferred_language=staff_language,
         )
 
     return make

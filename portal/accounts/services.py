@@ -36,6 +36,7 @@ def staff_user_create(
     password: str,
     agency: Agency | None,
     municipality: Municipality | None = None,
+    preferred_language: str = settings.LANGUAGE_CODE,
     actor: User | None = None,
 ) -> User:
     """Create an account for anyone but a learner (learners come from their dossier).
@@ -52,6 +53,7 @@ def staff_user_create(
             last_name=last_name,
             agency=agency,
             municipality=municipality,
+            preferred_language=preferred_language,
             activated_at=timezone.now(),
         )
         password_validation.validate_password(password, user)
@@ -207,3 +209,26 @@ def totp_device_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
             payload={"device": "totp"},
         )
     return device
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the person's language on their account (the device remembers it by cookie).
+
+    Emits ``accounts.user.language_changed``: letters and interpreters follow this choice.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("This language is not available."), code="language")
+    if user.preferred_language == language:
+        return user
+    with transaction.atomic():
+        previous = user.preferred_language
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        event_record(
+            code="accounts.user.language_changed",
+            actor=user,
+            learner=user if user.role == Role.LEARNER else None,
+            agency=user.agency,
+            payload={"from": previous, "to": language},
+        )
+    return user

@@ -17,8 +17,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,12 +37,24 @@ _PENDING_ACTIVATION_TTL = timedelta(minutes=15)
 _PENDING_KEY = "pending_activation"
 
 
-def _start_session(request: HttpRequest, user: User) -> None:
-    """Sessions of staff end sooner: they open other people's dossiers."""
+def _start_session(request: HttpRequest, response: HttpResponse, user: User) -> HttpResponse:
+    """Sessions of staff end sooner: they open other people's dossiers.
+
+    The person's own language wins over the device's: on a shared phone, each member of the
+    family gets their language back when they sign in.
+    """
     if user.is_staff_role:
         request.session.set_expiry(settings.SESSION_HOURS_STAFF * 3600)
     else:
         request.session.set_expiry(settings.SESSION_DAYS_PERSONAL * 24 * 3600)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        user.preferred_language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 class PortalLoginView(LoginView):
@@ -50,14 +64,26 @@ class PortalLoginView(LoginView):
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
-        _start_session(self.request, form.get_user())
+        return _start_session(self.request, response, form.get_user())
+
+
+@method_decorator(never_cache, name="dispatch")
+class PortalLogoutView(LogoutView):
+    """Log out and wipe what this browser kept for the person (shared phones).
+
+    ``Clear-Site-Data`` empties the service worker caches and browser storage (IndexedDB, local
+    storage); the page's logout guard has already warned about anything not yet sent.
+    """
+
+    template_name = "accounts/logged_out.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
         return response
 
 
-class PortalLogoutView(LogoutView):
-    template_name = "accounts/logged_out.html"
-
-
+@never_cache
 def activate_start(request: HttpRequest) -> HttpResponse:
     """Step 1 of activation: the dossier number and the code from the letter."""
     form = ActivationStartForm(request, data=request.POST or None)
@@ -70,6 +96,7 @@ def activate_start(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/activate_start.html", {"form": form})
 
 
+@never_cache
 def activate_secret(request: HttpRequest) -> HttpResponse:
     """Step 2 of activation: choose a PIN or password, then you are signed in."""
     pending = request.session.get(_PENDING_KEY)
@@ -90,9 +117,8 @@ def activate_secret(request: HttpRequest) -> HttpResponse:
         else:
             del request.session[_PENDING_KEY]
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            _start_session(request, user)
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            return _start_session(request, redirect(settings.LOGIN_REDIRECT_URL), user)
     return render(request, "accounts/activate_secret.html", {"form": form})
 
 
@@ -105,6 +131,7 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+@never_cache  # the enrolment page shows a secret: never kept by a cache or the service worker
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Staff: enrol an authenticator app on first sign-in, then type its code every time."""
@@ -138,6 +165,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/second_factor.html", context)
 
 
+@never_cache
 @require_POST
 @role_required(Role.CASE_MANAGER, Role.AGENCY_ADMIN)
 def activation_letter(request: HttpRequest, dossier_number: str) -> HttpResponse:

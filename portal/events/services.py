@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from portal.events.models import Event
+from portal.notifications.services import notifications_from_event
 
 if TYPE_CHECKING:
     from portal.accounts.models import Agency, User
@@ -31,7 +32,8 @@ def event_record(
     """Append one event. Must run inside the caller's ``transaction.atomic`` block.
 
     The agency defaults to the learner's, so readers scoped to an agency see every event about
-    its learners. Emits nothing itself: readers (notifications, feeds, webhooks) follow the log.
+    its learners. The notifications the event causes are stored in the same transaction and
+    pushed live after commit; the back-office feed and webhooks read the log itself.
     """
     if not transaction.get_connection().in_atomic_block:
         raise EventOutsideTransactionError(code)
@@ -39,6 +41,8 @@ def event_record(
         raise ValueError(f"Event code {code!r} is not namespaced like 'area.thing.verb'.")
     if agency is None and learner is not None:
         agency = learner.agency
-    return Event.objects.create(
+    event = Event.objects.create(
         code=code, actor=actor, learner=learner, agency=agency, payload=payload or {}
     )
+    notifications_from_event(event=event)
+    return event

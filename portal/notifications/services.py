@@ -1,12 +1,23 @@
-"""Pushing live updates to a person's open pages, only once the change is committed."""
+"""Notifications derived from the event log, and live delivery after commit."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from portal.notifications.messages import notification_text
+from portal.notifications.models import Notification
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+    from portal.events.models import Event
 
 
 def live_group_name(user_id: int) -> str:
@@ -20,11 +31,96 @@ def live_send_after_commit(*, user_id: int, data: dict[str, Any]) -> None:
     what the recipient may see: it is the recipient's own socket, but it may be a shared phone.
     """
 
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(
-                live_group_name(user_id), {"type": "live.message", "data": data}
-            )
+    transaction.on_commit(partial(_group_send, user_id, data))
 
-    transaction.on_commit(send)
+
+def _group_send(user_id: int, data: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(
+            live_group_name(user_id), {"type": "live.message", "data": data}
+        )
+
+
+@dataclass(frozen=True)
+class _Planned:
+    recipient: User
+    params: dict[str, Any]
+    url: str
+
+
+def _plan(event: Event) -> list[_Planned]:
+    """Who hears about this event, with what details. Pure routing: no writes here."""
+    from learner.profiles.models import CaseloadAssignment
+
+    if event.code == "accounts.user.activated" and event.learner is not None:
+        assignment = (
+            CaseloadAssignment.objects.select_related("case_manager", "learner")
+            .filter(learner__user=event.learner, ended_at__isnull=True)
+            .first()
+        )
+        if assignment is None:
+            return []
+        return [
+            _Planned(
+                recipient=assignment.case_manager,
+                params={"learner": event.learner.get_full_name() or event.learner.username},
+                url=reverse("profiles:learner_detail", args=[assignment.learner.dossier_number]),
+            )
+        ]
+    if event.code == "profiles.caseload.assigned" and event.learner is not None:
+        if event.learner.activated_at is None:
+            return []  # nobody to read it yet; the home screen shows the case manager anyway
+        assignment = (
+            CaseloadAssignment.objects.select_related("case_manager")
+            .filter(learner__user=event.learner, ended_at__isnull=True)
+            .first()
+        )
+        if assignment is None:
+            return []
+        return [
+            _Planned(
+                recipient=event.learner,
+                params={"case_manager": assignment.case_manager.display_name},
+                url=reverse("shell:home"),
+            )
+        ]
+    return []
+
+
+def notifications_from_event(*, event: Event) -> list[Notification]:
+    """Store the notifications an event causes and push each live once the transaction commits.
+
+    Called by ``event_record`` inside the same transaction, so a notification exists exactly when
+    its event does.
+    """
+    created = []
+    for planned in _plan(event):
+        notification = Notification.objects.create(
+            recipient=planned.recipient,
+            event=event,
+            code=event.code,
+            params=planned.params,
+            url=planned.url,
+        )
+        created.append(notification)
+        with translation.override(planned.recipient.preferred_language):
+            text = notification_text(event.code, planned.params)
+        transaction.on_commit(
+            partial(_push, recipient_id=planned.recipient.pk, text=text, url=planned.url)
+        )
+    return created
+
+
+def _push(*, recipient_id: int, text: str, url: str) -> None:
+    # After commit: the unread count includes the new notification and nothing rolled back.
+    unread = Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True).count()
+    _group_send(recipient_id, {"kind": "notification", "text": text, "url": url, "unread": unread})
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the person's own notifications read (all of them when ``ids`` is None)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,98 @@
+// The portal's service worker. The server fills in RELEASE and PRECACHE (see portal/shell/views.py);
+// every release gets fresh caches and the previous ones are deleted when it activates.
+const RELEASE = "__RELEASE__";
+const PRECACHE = "__PRECACHE__";
+const SHELL_CACHE = `shell-${RELEASE}`;
+const PAGES_CACHE = `pages-${RELEASE}`;
+const OFFLINE_URL = "/offline/";
+const NETWORK_TIMEOUT_MS = 6000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    // "reload": never fill a new release's cache from the HTTP cache of the old one.
+    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+    // The very first install takes control at once; updates wait for the page to ask.
+    if (!self.registration.active) await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const keep = new Set([SHELL_CACHE, PAGES_CACHE]);
+    for (const name of await caches.keys()) {
+      if ((name.startsWith("shell-") || name.startsWith("pages-")) && !keep.has(name)) {
+        await caches.delete(name);
+      }
+    }
+    await self.clients.claim();
+  })());
+});
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); },
+                 (error) => { clearTimeout(timer); reject(error); });
+  });
+}
+
+async function remember(request, response) {
+  const cacheControl = response.headers.get("Cache-Control") || "";
+  const type = response.headers.get("Content-Type") || "";
+  if (!response.ok || response.redirected || cacheControl.includes("no-store")
+      || !type.startsWith("text/html")) return;
+  const headers = new Headers(response.headers);
+  headers.set("X-Cached-At", String(Date.now()));
+  const body = await response.clone().arrayBuffer();
+  const cache = await caches.open(PAGES_CACHE);
+  await cache.put(request.url, new Response(body, { status: response.status, headers }));
+}
+
+async function fromCache(request) {
+  const cache = await caches.open(PAGES_CACHE);
+  const cached = await cache.match(request.url);
+  if (!cached) return null;
+  // Mark the page so it can say how old it is.
+  const html = (await cached.text()).replace(
+    "<html ", `<html data-cached-at="${cached.headers.get("X-Cached-At") || ""}" `);
+  return new Response(html, { status: 200, headers: cached.headers });
+}
+
+async function navigate(event) {
+  try {
+    const response = await withTimeout(fetch(event.request), NETWORK_TIMEOUT_MS);
+    event.waitUntil(remember(event.request, response));
+    return response;
+  } catch {
+    return (await fromCache(event.request))
+      || (await caches.match(OFFLINE_URL))
+      || Response.error();
+  }
+}
+
+async function staticFile(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(SHELL_CACHE);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(navigate(event));
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(staticFile(request));
+  }
+});
