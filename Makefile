@@ -6,7 +6,9 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck migrations-check messages system-packages
+AXE := bench/node_modules/axe-core/axe.min.js
+
+.PHONY: run test install lint typecheck migrations-check messages messages-update system-packages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +20,13 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: system-packages $(INSTALLED)
 
-# gettext compiles the catalogs; Debian's chromium runs the browser tests. Installed only if missing.
+# gettext compiles the catalogs; Debian's chromium runs the browser tests; npm brings axe-core
+# and Lighthouse. Installed only if missing.
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
@@ -32,6 +36,16 @@ system-packages:
 messages: $(INSTALLED)
 	$(BIN)/python manage.py compilemessages --ignore '$(VENV)' -v 0
 
+# After changing UI strings: refresh every catalog, then translate the new entries.
+messages-update: $(INSTALLED)
+	$(BIN)/python manage.py makemessages -a --no-location -e html,txt,py,json \
+	  --ignore '$(VENV)' --ignore tests --ignore var --ignore bench
+
+# axe-core for the accessibility checks of the browser tests (Lighthouse only for `make bench`).
+$(AXE): bench/package.json bench/package-lock.json
+	npm ci --prefix bench --omit=dev --no-audit --no-fund --loglevel=error
+	touch $@
+
 # (1) The portal with demo data on the embedded defaults (SQLite, in-memory channel layer).
 run: install messages
 	$(BIN)/python manage.py migrate --noinput -v 0
@@ -40,7 +54,7 @@ run: install messages
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # (2) The whole test suite. pytest's "no tests collected" (exit 5) is a broken suite, not a pass.
-test: install messages
+test: install messages $(AXE)
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is broken." >&2; exit 1; fi; \
 	exit $$status
@@ -54,3 +68,8 @@ typecheck: $(INSTALLED)
 
 migrations-check: $(INSTALLED)
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Phone performance of the learner home (Lighthouse, mobile profile, cold and repeat).
+bench: install messages
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	$(BIN)/python bench/lighthouse.py

@@ -1,8 +1,15 @@
 """The ASGI application: Django for HTTP, Channels for websockets (served by daphne)."""
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
+
+# WhiteNoise hands Django small static files as synchronous iterators; under ASGI Django reads them
+# whole, which is what we want for files of a few KiB. The warning about it is expected.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators", category=Warning
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # Django must be set up before anything imports models.

@@ -37,6 +37,10 @@ class SecondFactorRequiredMiddleware:
             reverse("accounts:second_factor"),
             reverse("accounts:logout"),
             reverse("set_language"),
+            reverse("shell:language"),
+            reverse("shell:offline"),
+            reverse("shell:service_worker"),
+            reverse("shell:manifest"),
             reverse("shell:healthz"),
             settings.STATIC_URL,
         )

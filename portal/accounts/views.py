@@ -31,6 +31,7 @@ from portal.accounts import services
 from portal.accounts.decorators import role_required
 from portal.accounts.forms import ActivationStartForm, LoginForm, SecretForm, TokenForm
 from portal.accounts.models import Role, SecretKind, User
+from portal.shell.language import remember_language
 
 # A verified activation code waits this long for the person to choose a PIN.
 _PENDING_ACTIVATION_TTL = timedelta(minutes=15)
@@ -47,14 +48,7 @@ def _start_session(request: HttpRequest, response: HttpResponse, user: User) -> 
         request.session.set_expiry(settings.SESSION_HOURS_STAFF * 3600)
     else:
         request.session.set_expiry(settings.SESSION_DAYS_PERSONAL * 24 * 3600)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        user.preferred_language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-    return response
+    return remember_language(response, user.preferred_language)
 
 
 class PortalLoginView(LoginView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -36,10 +38,20 @@ def live_send_after_commit(*, user_id: int, data: dict[str, Any]) -> None:
 
 def _group_send(user_id: int, data: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(
-            live_group_name(user_id), {"type": "live.message", "data": data}
-        )
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    args = (live_group_name(user_id), {"type": "live.message", "data": data})
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send(*args)  # the usual case: a sync view or task, no loop in this thread
+        return
+    # This thread runs an event loop (an async caller, a browser-test driver): async_to_sync
+    # cannot nest in it, so a helper thread sends.
+    worker = threading.Thread(target=send, args=args, name="live-send", daemon=True)
+    worker.start()
+    worker.join(timeout=5)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from learner.profiles import selectors as profile_selectors
 from portal.accounts import services as account_services
 from portal.accounts.models import Role, User
 from portal.shell import release
+from portal.shell.language import remember_language
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,16 +55,8 @@ def language(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("language", "")
     if request.method == "POST" and chosen in settings.LANGUAGE_NATIVE_NAMES:
         if request.user.is_authenticated:
-            account_services.user_language_set(user=request.user, language=chosen)  # type: ignore[arg-type]
-        response = redirect(next_url)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            chosen,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
-        return response
+            account_services.user_language_set(user=request.user, language=chosen)
+        return remember_language(redirect(next_url), chosen)
     return render(
         request,
         "shell/language.html",

@@ -47,6 +47,8 @@ async function registerWorker() {
     window.location.reload();
   });
   const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  const ready = await navigator.serviceWorker.ready;
+  ready.active?.postMessage({ type: "LANGUAGE", lang });
   if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration);
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;

@@ -17,8 +17,25 @@ self.addEventListener("install", (event) => {
   })());
 });
 
+async function keepOfflinePageIn(lang) {
+  // The offline page is pre-cached in the language of the moment of install; when a page tells
+  // us the person reads another language now, fetch it again (the server answers in their
+  // language and says which in Content-Language).
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(OFFLINE_URL);
+  if (cached && cached.headers.get("Content-Language") === lang) return;
+  try {
+    await cache.add(new Request(OFFLINE_URL, { cache: "reload" }));
+  } catch {
+    // Offline right now: keep the one we have.
+  }
+}
+
 self.addEventListener("message", (event) => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
+  if (event.data?.type === "LANGUAGE" && typeof event.data.lang === "string") {
+    event.waitUntil(keepOfflinePageIn(event.data.lang));
+  }
 });
 
 self.addEventListener("activate", (event) => {

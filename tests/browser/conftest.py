@@ -48,3 +48,39 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="package")
+def asgi_server() -> Iterator[str]:
+    """The real ASGI application (HTTP and websockets) served by daphne in a thread.
+
+    pytest-django's live server speaks only WSGI; live notifications need the socket. Running in
+    this process, it shares the in-memory channel layer with the test, so a service called here
+    reaches the open page.
+    """
+    import threading
+    import time
+
+    from daphne.server import Server
+
+    from portal.asgi import application
+
+    server = Server(
+        application,
+        endpoints=["tcp:port=0:interface=127.0.0.1"],
+        signal_handlers=False,
+        verbosity=0,
+    )
+    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.listening_addresses and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not server.listening_addresses:
+        pytest.fail("daphne did not start")
+    _host, port = server.listening_addresses[0]
+    yield f"http://localhost:{port}"
+    from twisted.internet import reactor
+
+    reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
+    thread.join(timeout=10)

@@ -47,6 +47,12 @@ STAFF_ONLY_302 = {"anonymous": 302, "unverified_staff": 302}
 EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     "shell:home": ("GET", [], every(200, anonymous=302, unverified_staff=302)),
     "shell:healthz": ("GET", [], every(200)),
+    "shell:language": ("GET", [], every(200)),
+    "shell:offline": ("GET", [], every(200)),
+    "shell:service_worker": ("GET", [], every(200)),
+    "shell:manifest": ("GET", [], every(200)),
+    "notifications:list": ("GET", [], every(200, anonymous=302, unverified_staff=302)),
+    "notifications:read": ("POST", [], every(302)),
     "accounts:login": ("GET", [], every(302, anonymous=200, unverified_staff=302)),
     "accounts:logout": ("POST", [], every(200)),
     "accounts:second_factor": ("GET", [], every(302, unverified_staff=200)),

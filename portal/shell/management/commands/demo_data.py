@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -166,9 +166,16 @@ LEARNERS = [
 class Command(BaseCommand):
     help = "Load demo data (one agency, staff, buddies and learners) and print the demo logins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scratch-production",
+            action="store_true",
+            help="Allow production settings: only for benchmarks on a throw-away database.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        if settings.PRODUCTION:
-            raise CommandError("Demo data is never loaded in production.")
+        if settings.PRODUCTION and not options["scratch_production"]:
+            raise CommandError("Demo data is not loaded in production (see --scratch-production).")
         with transaction.atomic():
             agency, _ = Agency.objects.get_or_create(
                 code="agii-demo", defaults={"name": "Agentschap Integratie en Inburgering (demo)"}
