@@ -36,6 +36,9 @@ def _fast_and_hermetic(tmp_path_factory: pytest.TempPathFactory) -> None:
     settings.STATIC_ROOT.mkdir(exist_ok=True)
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     settings.WHITENOISE_USE_FINDERS = True
+    # Threads of the in-process ASGI server open their own connections: close them after each
+    # request instead of keeping them, or PostgreSQL cannot drop the test database at the end.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture

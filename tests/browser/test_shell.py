@@ -155,3 +155,19 @@ def assert_no_violations(page: Page) -> None:
     )
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert violations == []
+
+
+def test_logout_on_a_shared_phone_leaves_no_cached_pages_or_storage(
+    asgi_server: str, page: Page, make_learner: Callable[..., LearnerProfile], case_manager: User,
+) -> None:
+    make_learner("INB-3005", case_manager=case_manager, pin="482915", language="en")
+    sign_in(page, asgi_server, "INB-3005")
+    wait_for_worker(page)
+    page.reload()
+    page.evaluate("localStorage.setItem('draft', 'something personal')")
+    assert any(name.startswith("pages-") for name in cache_names(page))
+
+    page.locator("form[data-logout] button").click()
+    expect(page.locator("h1")).to_have_text("You are logged out")
+    page.wait_for_function("caches.keys().then(k => k.length === 0)")
+    assert page.evaluate("localStorage.length") == 0

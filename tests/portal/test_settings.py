@@ -93,3 +93,12 @@ def test_static_files_are_collected_with_hashed_names_and_compressed(tmp_path: P
     fingerprinted = next(name for name in hashed if name != "portal.css")
     assert f"{fingerprinted}.gz" in css
     assert f"{fingerprinted}.br" in css
+
+
+def test_lesson_content_translation_is_ready_for_all_languages() -> None:
+    from django.conf import settings
+    from modeltranslation import settings as mt
+
+    assert list(mt.AVAILABLE_LANGUAGES) == [code for code, _ in settings.LANGUAGES]
+    assert mt.DEFAULT_LANGUAGE == "nl"
+    assert mt.FALLBACK_LANGUAGES == {"default": ("nl",)}
