@@ -158,7 +158,10 @@ def assert_no_violations(page: Page) -> None:
 
 
 def test_logout_on_a_shared_phone_leaves_no_cached_pages_or_storage(
-    asgi_server: str, page: Page, make_learner: Callable[..., LearnerProfile], case_manager: User,
+    asgi_server: str,
+    page: Page,
+    make_learner: Callable[..., LearnerProfile],
+    case_manager: User,
 ) -> None:
     make_learner("INB-3005", case_manager=case_manager, pin="482915", language="en")
     sign_in(page, asgi_server, "INB-3005")
