@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from learner.profiles import selectors
 from learner.profiles.models import LearnerProfile
@@ -24,8 +25,12 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [(profile, selectors.case_manager_of(profile)) for profile in page]
+    # The pager keeps the search: "q=<search>&" before its page parameter.
+    search_query = f"{urlencode({'q': search})}&" if search else ""
     return render(
-        request, "profiles/learner_list.html", {"page": page, "rows": rows, "search": search}
+        request,
+        "profiles/learner_list.html",
+        {"page": page, "rows": rows, "search": search, "search_query": search_query},
     )
 
 

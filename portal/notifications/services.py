@@ -63,16 +63,22 @@ class _Planned:
 
 def _plan(event: Event) -> list[_Planned]:
     """Who hears about this event, with what details. Pure routing: no writes here."""
+    if event.learner is None or event.code not in {
+        "accounts.user.activated",
+        "profiles.caseload.assigned",
+    }:
+        return []
+    # Imported here: learner apps build on the portal's notifications, not the reverse.
     from learner.profiles.models import CaseloadAssignment
 
-    if event.code == "accounts.user.activated" and event.learner is not None:
-        assignment = (
-            CaseloadAssignment.objects.select_related("case_manager", "learner")
-            .filter(learner__user=event.learner, ended_at__isnull=True)
-            .first()
-        )
-        if assignment is None:
-            return []
+    assignment = (
+        CaseloadAssignment.objects.select_related("case_manager", "learner")
+        .filter(learner__user=event.learner, ended_at__isnull=True)
+        .first()
+    )
+    if assignment is None:
+        return []
+    if event.code == "accounts.user.activated":
         return [
             _Planned(
                 recipient=assignment.case_manager,
@@ -80,24 +86,15 @@ def _plan(event: Event) -> list[_Planned]:
                 url=reverse("profiles:learner_detail", args=[assignment.learner.dossier_number]),
             )
         ]
-    if event.code == "profiles.caseload.assigned" and event.learner is not None:
-        if event.learner.activated_at is None:
-            return []  # nobody to read it yet; the home screen shows the case manager anyway
-        assignment = (
-            CaseloadAssignment.objects.select_related("case_manager")
-            .filter(learner__user=event.learner, ended_at__isnull=True)
-            .first()
+    if event.learner.activated_at is None:
+        return []  # nobody to read it yet; the home screen shows the case manager anyway
+    return [
+        _Planned(
+            recipient=event.learner,
+            params={"case_manager": assignment.case_manager.display_name},
+            url=reverse("shell:home"),
         )
-        if assignment is None:
-            return []
-        return [
-            _Planned(
-                recipient=event.learner,
-                params={"case_manager": assignment.case_manager.display_name},
-                url=reverse("shell:home"),
-            )
-        ]
-    return []
+    ]
 
 
 def notifications_from_event(*, event: Event) -> list[Notification]:

@@ -240,6 +240,8 @@ def test_home_and_caseload_stay_within_the_query_budget(
         page = staff.get(reverse("profiles:learner_list"))
     assert page.status_code == 200
     assert len(page.context["rows"]) == 25
+    searched = staff.get(reverse("profiles:learner_list"), {"q": "Amal"}).content.decode()
+    assert 'href="?q=Amal&amp;page=2"' in searched  # the pager keeps the search
     learner_client = signed_in(learner.user)
     with django_assert_max_num_queries(10):
         assert learner_client.get(reverse("shell:home")).status_code == 200
