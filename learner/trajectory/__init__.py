@@ -1,0 +1,1 @@
+"""The inburgeringscontract: facts, dated rule sets, pillars, deadlines, fees, signals, attest."""
