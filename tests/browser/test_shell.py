@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,21 @@ def sign_in(page: Page, server: str, dossier: str, pin: str = "482915") -> None:
     expect(page.get_by_text(dossier)).to_be_visible()
 
 
+def wait_until(page: Page, expression: str, timeout_s: float = 10) -> None:
+    """Poll a JavaScript expression (promises awaited) until it is truthy.
+
+    Through page.evaluate (the DevTools protocol): Playwright's wait_for_function compiles string
+    predicates with eval inside the page, which the page's CSP rightly forbids.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(100)
+
+
 def wait_for_worker(page: Page) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
 def cache_names(page: Page) -> list[str]:
@@ -66,8 +80,9 @@ def test_offline_home_comes_from_the_cache_with_its_age_and_other_pages_say_offl
     page.reload()  # now under the worker: the home page is kept for offline use
     expect(page.get_by_text("INB-3001")).to_be_visible()
     # The offline page was cached in Dutch at install; the worker refetches it in English.
-    page.wait_for_function(
-        "caches.match('/offline/').then(r => r && r.headers.get('Content-Language') === 'en')"
+    wait_until(
+        page,
+        "caches.match('/offline/').then(r => !!r && r.headers.get('Content-Language') === 'en')",
     )
 
     page.context.set_offline(True)
@@ -105,7 +120,7 @@ def test_worker_update_replaces_every_cache_without_a_mixed_state(
     assert "shell-test-v1" in cache_names(page)
     with page.expect_navigation():
         page.locator("[data-update-button]").click()
-    page.wait_for_function("caches.keys().then(k => !k.some(n => n.endsWith('test-v1')))")
+    wait_until(page, "caches.keys().then(k => !k.some(n => n.endsWith('test-v1')))")
     assert set(cache_names(page)) <= {"pages-test-v2", "shell-test-v2"}
     assert "shell-test-v2" in cache_names(page)
     expect(update).to_be_hidden()
@@ -172,5 +187,20 @@ def test_logout_on_a_shared_phone_leaves_no_cached_pages_or_storage(
 
     page.locator("form[data-logout] button").click()
     expect(page.locator("h1")).to_have_text("You are logged out")
-    page.wait_for_function("caches.keys().then(k => k.length === 0)")
+    # The person's pages are gone. The logged-out page registers the worker again, which caches
+    # the shell anew (static files and the anonymous offline page): nothing of the person.
+    wait_until(page, "caches.keys().then(k => !k.some(n => n.startsWith('pages-')))")
+    cached_bodies = page.evaluate(
+        """async () => {
+            const bodies = [];
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) {
+                    bodies.push(await (await cache.match(request)).text());
+                }
+            }
+            return bodies;
+        }"""
+    )
+    assert not any("INB-3005" in body for body in cached_bodies)
     assert page.evaluate("localStorage.length") == 0
