@@ -166,6 +166,9 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # Tests use a file too (not Django's shared in-memory database), so the threads of the
+            # browser tests' server get WAL and busy waiting like production, not lock errors.
+            "TEST": {"NAME": str(DATA_DIR / "test-portal.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

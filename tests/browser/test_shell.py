@@ -41,7 +41,14 @@ def wait_until(page: Page, expression: str, timeout_s: float = 10) -> None:
 
 
 def wait_for_worker(page: Page) -> None:
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    try:
+        wait_until(page, "navigator.serviceWorker.controller !== null")
+    except AssertionError:
+        state = page.evaluate(
+            "navigator.serviceWorker.getRegistration().then(r => r && "
+            "[r.installing?.state, r.waiting?.state, r.active?.state])"
+        )
+        raise AssertionError(f"no controlling worker; registration: {state}") from None
 
 
 def cache_names(page: Page) -> list[str]:
