@@ -100,7 +100,10 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.events",
     "portal.notifications",
+    "rest_framework",
+    "drf_spectacular",
     "learner.profiles",
+    "learner.trajectory",
 ]
 
 MIDDLEWARE = [

@@ -60,6 +60,12 @@ class LearnerProfile(models.Model):
         blank=True,
         help_text=_("Language codes (ISO 639), most fluent first."),
     )
+    birth_date = models.DateField(
+        _("date of birth"),
+        null=True,
+        blank=True,
+        help_text=_("From the register; decides working age for the work pillar and B1."),
+    )
     literacy = models.CharField(_("literacy"), max_length=20, choices=Literacy.choices)
     municipality = models.ForeignKey(
         "accounts.Municipality",
@@ -89,6 +95,11 @@ class LearnerProfile(models.Model):
     @property
     def region(self) -> str:
         return self.municipality.region
+
+    @property
+    def low_literate(self) -> bool:
+        """Learners who read little or not at all take NT2 at the adapted level [002 L292]."""
+        return self.literacy in {Literacy.WEAKLY_LITERATE, Literacy.NOT_LITERATE}
 
 
 class CaseloadAssignment(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,6 +34,7 @@ def learner_register(
     obligation: Obligation,
     employment: Employment,
     perspective: Perspective = Perspective.UNDETERMINED,
+    birth_date: date | None = None,
     backoffice_updated_at: datetime | None = None,
     actor: User | None = None,
 ) -> LearnerProfile:
@@ -64,6 +65,7 @@ def learner_register(
             obligation=obligation,
             employment=employment,
             perspective=perspective,
+            birth_date=birth_date,
             backoffice_updated_at=backoffice_updated_at or timezone.now(),
         )
         profile.full_clean()

@@ -62,6 +62,11 @@ class RuleSet:
     working_age_from: int = 18
     working_age_until: int = 66  # exclusive: the legal pension age
     declaration_signature_required: bool = True
+    # 2013 regime thresholds, kept for the "regular participation" signal and early nudges.
+    attendance_min_obligated_pct: int = 80
+    attendance_min_entitled_pct: int = 50
+    absence_nudge_pct: int = 10
+    absence_alert_pct: int = 20
 
 
 def rule_set_in_force(rule_sets: Iterable[RuleSet], on: date) -> RuleSet:
@@ -115,14 +120,23 @@ class Period:
 
 @dataclass(frozen=True)
 class ExamResult:
+    """One test attempt. ``taken`` is False while the session is only planned (it costs already)."""
+
     taken_on: date
     passed: bool
     level: str = ""  # NT2: the CEFR level of the test
+    taken: bool = True
+
+    @property
+    def failed(self) -> bool:
+        return self.taken and not self.passed
 
 
 @dataclass(frozen=True)
 class Nt2Module:
     lestijden: int
+    attended_lestijden: int | None = None  # reported by the provider when the module ends
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,10 @@ class Facts:
     # (day, hours) of each confirmed participation entry.
     participation: tuple[tuple[date, Decimal], ...] = ()
     activity_periods: tuple[Period, ...] = field(default=())  # work, training or study
+    # Per-component deadlines agreed with the case manager in the contract.
+    component_deadlines: tuple[tuple[Pillar, date], ...] = ()
+    # What the case manager recorded as not complied with: (reason code, day).
+    noncompliance: tuple[tuple[str, date], ...] = ()
 
 
 # Suspensions -------------------------------------------------------------------------------------
@@ -186,7 +204,7 @@ def of_working_age(facts: Facts, rules: RuleSet, day: date) -> bool:
 
 
 def _first_pass(results: Sequence[ExamResult], on: date) -> date | None:
-    passed = [r.taken_on for r in results if r.passed and r.taken_on <= on]
+    passed = [r.taken_on for r in results if r.taken and r.passed and r.taken_on <= on]
     return min(passed) if passed else None
 
 
@@ -200,7 +218,7 @@ def mo_state(facts: Facts, rules: RuleSet, on: date) -> PillarState:
     ]
     if passes:
         return PillarState(Status.MET, met_on=min(passes))
-    if facts.mo_course_started or any(r.taken_on <= on for r in facts.mo_tests):
+    if facts.mo_course_started or any(r.taken and r.taken_on <= on for r in facts.mo_tests):
         return PillarState(Status.IN_PROGRESS)
     return PillarState(Status.OPEN)
 
@@ -217,14 +235,15 @@ def nt2_state(facts: Facts, rules: RuleSet, on: date) -> PillarState:
     passes = [
         r.taken_on
         for r in facts.nt2_tests
-        if r.passed
+        if r.taken
+        and r.passed
         and r.taken_on <= on
         and r.level in CEFR_ORDER
         and nt2_level_reached(facts, rules, r.level)
     ]
     if passes:
         return PillarState(Status.MET, met_on=min(passes))
-    if facts.nt2_modules or any(r.taken_on <= on for r in facts.nt2_tests):
+    if facts.nt2_modules or any(r.taken and r.taken_on <= on for r in facts.nt2_tests):
         return PillarState(Status.IN_PROGRESS)
     return PillarState(Status.OPEN)
 
@@ -355,21 +374,125 @@ def nt2_fee_total(lines: Iterable[FeeLine]) -> Decimal:
 
 
 # Permissions with reasons ------------------------------------------------------------------------
+# Each returns None when the action is allowed, else a reason code the screens translate.
+
+
+class Register(StrEnum):
+    FOREIGNERS = "foreigners"  # vreemdelingenregister
+    POPULATION = "population"  # bevolkingsregister
+    WAITING = "waiting"  # wachtregister: asylum seekers
+    NONE = "none"
+
+
+class Protection(StrEnum):
+    NONE = "none"
+    PENDING = "pending"  # claim pending at CGVS or RvV
+    REFUGEE = "refugee"
+    SUBSIDIARY = "subsidiary"
+
+
+def may_sign_contract(register: str, protection: str) -> str | None:
+    """Only people in the foreigners' or population register; not while asylum is pending.
+
+    ``asylum_pending`` comes with the offer of an NT2-only referral [002 L53-70].
+    """
+    if protection == Protection.PENDING:
+        return "asylum_pending"
+    if register not in {Register.FOREIGNERS, Register.POPULATION}:
+        return "not_in_register"
+    return None
+
+
+def nt2_only_referral_possible(register: str, protection: str) -> bool:
+    """Asylum seekers with a pending claim may still follow NT2, without contract or pillars."""
+    return protection == Protection.PENDING
+
+
+def may_sign_with_declaration(
+    rules: RuleSet,
+    *,
+    current_version: int | None,
+    acknowledged_version: int | None,
+    signed: bool,
+) -> str | None:
+    """The current declaration of rights and duties must be attached and acknowledged (signed
+    where the rule set requires a signature)."""
+    if current_version is None:
+        return "no_declaration"
+    if acknowledged_version is None:
+        return "declaration_not_acknowledged"
+    if acknowledged_version != current_version:
+        return "declaration_outdated"
+    if rules.declaration_signature_required and not signed:
+        return "declaration_not_signed"
+    return None
 
 
 def may_take_mo_test(facts: Facts) -> str | None:
-    """None when allowed, else the reason code: a retake needs the repeat course first."""
-    failed = [r for r in facts.mo_tests if not r.passed]
+    """A retake needs the repeat course first (not once ``uitgeleerd``); one pass is enough."""
+    if _first_pass(facts.mo_tests, date.max) or _first_pass(facts.mo_exemption_tests, date.max):
+        return "already_passed"
+    if any(not r.taken for r in facts.mo_tests):
+        return "test_already_planned"
+    failed = [r for r in facts.mo_tests if r.failed]
     if failed and facts.mo_repeat_courses < len(failed) and not facts.uitgeleerd:
         return "repeat_course_required"
     return None
 
 
 def may_take_mo_exemption_test(facts: Facts) -> str | None:
+    """The exemption test (vrijstellingstoets) only after screening by the agency."""
+    if _first_pass(facts.mo_tests, date.max) or _first_pass(facts.mo_exemption_tests, date.max):
+        return "already_passed"
     return None if facts.mo_exemption_screened else "screening_required"
 
 
+def may_take_nt2_test(facts: Facts, rules: RuleSet) -> str | None:
+    if nt2_state(facts, rules, date.max).status in {Status.MET, Status.EXEMPT}:
+        return "already_passed"
+    if any(not r.taken for r in facts.nt2_tests):
+        return "test_already_planned"
+    return None
+
+
+# Attendance --------------------------------------------------------------------------------------
+
+
+class Attendance(StrEnum):
+    OK = "ok"
+    NUDGE = "nudge"  # early support: absence passed the first threshold
+    ALERT = "alert"  # absence passed the second threshold
+    IRREGULAR = "irregular"  # attendance below the minimum: a signal
+
+
+def attendance(rules: RuleSet, *, planned: int, attended: int, obligated: bool) -> Attendance:
+    """Judge attendance of planned lessons; thresholds are rule-set parameters [004 L2845]."""
+    if planned <= 0:
+        return Attendance.OK
+    attended_pct = Decimal(100) * attended / planned
+    minimum = rules.attendance_min_obligated_pct if obligated else rules.attendance_min_entitled_pct
+    if attended_pct < minimum:
+        return Attendance.IRREGULAR
+    absent_pct = 100 - attended_pct
+    if absent_pct >= rules.absence_alert_pct:
+        return Attendance.ALERT
+    if absent_pct >= rules.absence_nudge_pct:
+        return Attendance.NUDGE
+    return Attendance.OK
+
+
 # Signals -----------------------------------------------------------------------------------------
+
+# Reasons a case manager can record, each raised as a signal of the same code [002 L296-315].
+NONCOMPLIANCE_CODES = (
+    "late_reporting",
+    "refused_intake",
+    "refused_contract",
+    "irregular_mo_participation",
+    "irregular_nt2_participation",
+    "refused_test",
+    "refused_retest",
+)
 
 
 @dataclass(frozen=True)
@@ -381,12 +504,31 @@ class Signal:
 def signals(facts: Facts, rules: RuleSet, on: date) -> list[Signal]:
     """Sanction signals for the back office (the portal never sanctions).
 
-    None while a suspension is active. A late registration keeps its signal even once met
-    (Brussels: only if the rule set says so).
+    No deadline or participation signals while a suspension is active (the deadlines move
+    afterwards). A late registration keeps its signal even once met (Brussels: only if the rule
+    set says so). What the case manager recorded is raised as recorded, except a refused retest
+    once the learner is ``uitgeleerd`` (the retake duty is gone).
     """
+    raised: list[Signal] = [
+        Signal(code, day)
+        for code, day in facts.noncompliance
+        if day <= on and not (code == "refused_retest" and facts.uitgeleerd)
+    ]
+    for module in facts.nt2_modules:
+        if module.attended_lestijden is None or module.ended_on is None or module.ended_on > on:
+            continue
+        judged = attendance(
+            rules,
+            planned=module.lestijden,
+            attended=module.attended_lestijden,
+            obligated=facts.obligated,
+        )
+        if judged == Attendance.IRREGULAR and not any(
+            signal.code == "irregular_nt2_participation" for signal in raised
+        ):
+            raised.append(Signal("irregular_nt2_participation", module.ended_on))
     if is_suspended(facts, on):
-        return []
-    raised: list[Signal] = []
+        return raised
     work = work_state(facts, rules, on)
     if (
         work.deadline is not None
@@ -431,3 +573,92 @@ def b1_obligation(facts: Facts, rules: RuleSet, attest_on: date, on: date) -> B1
 def interpreter_covered(facts: Facts, day: date) -> bool:
     """Interpreter cost is covered while the contract is valid (richttermijn inclusive)."""
     return facts.signed_on <= day <= richttermijn(facts, on=day)
+
+
+# Deadlines, pace and the whole picture -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # "richttermijn", "registration", "component", "b1"
+    due_on: date
+    pillar: Pillar | None = None
+
+
+def component_deadline(facts: Facts, pillar: Pillar, *, on: date) -> date | None:
+    """The deadline agreed for one component, moved by the suspended days before it."""
+    for agreed_pillar, day in facts.component_deadlines:
+        if agreed_pillar == pillar:
+            return add_days(day, suspended_days(facts, before=day, on=on))
+    return None
+
+
+def participation_projection(facts: Facts, rules: RuleSet, on: date) -> date | None:
+    """At the pace so far (confirmed hours since the first entry), the day the hours are reached.
+
+    None without hours, once reached, or when the pace is zero.
+    """
+    entries = sorted((day, hours) for day, hours in facts.participation if day <= on)
+    total = sum((hours for _day, hours in entries), Decimal(0))
+    if not entries or total <= 0 or total >= rules.participation_hours:
+        return None
+    elapsed_days = (on - entries[0][0]).days + 1
+    per_day = total / elapsed_days
+    remaining_days = (rules.participation_hours - total) / per_day
+    return add_days(on, int(remaining_days.to_integral_value(rounding="ROUND_CEILING")))
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Everything derived for one learner on one day."""
+
+    on: date
+    pillars: dict[Pillar, PillarState]
+    richttermijn: date
+    deadlines: list[Deadline]
+    fee_lines: list[FeeLine]
+    signals: list[Signal]
+    attest: AttestDecision
+    b1: B1Obligation | None
+    interpreter_covered: bool
+    suspended: bool
+    participation_hours: Decimal
+    participation_projection: date | None
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        upcoming = [d for d in self.deadlines if d.due_on >= self.on]
+        return min(upcoming, key=lambda d: d.due_on) if upcoming else None
+
+
+def evaluate(facts: Facts, rules: RuleSet, on: date) -> Trajectory:
+    """Judge the whole trajectory on day ``on`` under ``rules`` (the set in force at signing)."""
+    states = pillar_states(facts, rules, on)
+    guiding = richttermijn(facts, on=on)
+    deadlines = [Deadline("richttermijn", guiding)]
+    for pillar, state in states.items():
+        if state.status in DONE:
+            continue
+        agreed = component_deadline(facts, pillar, on=on)
+        if agreed is not None:
+            deadlines.append(Deadline("component", agreed, pillar))
+        elif pillar == Pillar.WORK and state.deadline is not None:
+            deadlines.append(Deadline("registration", state.deadline, pillar))
+    decision = attest(facts, rules, on)
+    b1 = b1_obligation(facts, rules, decision.on, on) if decision.on is not None else None
+    if b1 is not None:
+        deadlines.append(Deadline("b1", b1.due_on))
+    return Trajectory(
+        on=on,
+        pillars=states,
+        richttermijn=guiding,
+        deadlines=sorted(deadlines, key=lambda d: d.due_on),
+        fee_lines=fee_lines(facts, rules),
+        signals=signals(facts, rules, on),
+        attest=decision,
+        b1=b1,
+        interpreter_covered=interpreter_covered(facts, on),
+        suspended=is_suspended(facts, on),
+        participation_hours=participation_hours(facts, on),
+        participation_projection=participation_projection(facts, rules, on),
+    )

@@ -1,0 +1,50 @@
+"""The trajectory's data: dated rule sets and the declaration, the facts, and what is derived."""
+
+from learner.trajectory.models.derived import Attest, AuthorityAdvice, Signal, TrajectoryState
+from learner.trajectory.models.facts import (
+    ActivityPeriod,
+    Contract,
+    DeadlineChange,
+    Eligibility,
+    EmploymentServiceRegistration,
+    Exemption,
+    Fact,
+    FeePayment,
+    LearningCeiling,
+    MoCourse,
+    Noncompliance,
+    Nt2Module,
+    Nt2OnlyReferral,
+    Nt2Route,
+    Screening,
+    Suspension,
+    ExamSession,
+)
+from learner.trajectory.models.rule_sets import Declaration, DeclarationAcknowledgement, RuleSet
+
+__all__ = [
+    "ActivityPeriod",
+    "Attest",
+    "AuthorityAdvice",
+    "Contract",
+    "DeadlineChange",
+    "Declaration",
+    "DeclarationAcknowledgement",
+    "Eligibility",
+    "EmploymentServiceRegistration",
+    "Exemption",
+    "Fact",
+    "FeePayment",
+    "LearningCeiling",
+    "MoCourse",
+    "Noncompliance",
+    "Nt2Module",
+    "Nt2OnlyReferral",
+    "Nt2Route",
+    "RuleSet",
+    "Screening",
+    "Signal",
+    "Suspension",
+    "ExamSession",
+    "TrajectoryState",
+]

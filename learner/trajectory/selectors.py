@@ -1,0 +1,276 @@
+"""Reads of the trajectory, scoped to who asks (fail closed), and the gathering of facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from learner.profiles.models import Employment, LearnerProfile, Obligation
+from learner.profiles.selectors import learners_visible_to
+from learner.trajectory import rules, snapshot
+from learner.trajectory.models import (
+    ActivityPeriod,
+    Attest,
+    AuthorityAdvice,
+    Contract,
+    DeadlineChange,
+    Declaration,
+    DeclarationAcknowledgement,
+    Eligibility,
+    EmploymentServiceRegistration,
+    Exemption,
+    FeePayment,
+    LearningCeiling,
+    MoCourse,
+    Noncompliance,
+    Nt2Module,
+    Nt2OnlyReferral,
+    Nt2Route,
+    RuleSet,
+    Screening,
+    Signal,
+    Suspension,
+    ExamSession,
+    TrajectoryState,
+)
+from learner.trajectory.models.facts import (
+    DecisionStatus,
+    MoCourseKind,
+    ExamKind,
+    ExamOutcome,
+)
+from portal.accounts.models import User
+
+# Fact models listed in a dossier, in the order a case manager reads them.
+DOSSIER_FACTS: tuple[type[Model], ...] = (
+    Eligibility,
+    Contract,
+    Nt2Route,
+    Nt2Module,
+    MoCourse,
+    Screening,
+    ExamSession,
+    EmploymentServiceRegistration,
+    Exemption,
+    Suspension,
+    LearningCeiling,
+    ActivityPeriod,
+    FeePayment,
+    Nt2OnlyReferral,
+)
+# Only these stay out of what the learner's own screens and pack receive: they say nothing the
+# learner needs and reveal residence or protection status [QUALITY: never in the browser].
+STAFF_ONLY_FACTS = frozenset({"eligibility"})
+# Assumed when the register has not sent a birth date: working age, so no duty is hidden.
+UNKNOWN_AGE_YEARS = 30
+
+
+def rule_set_in_force(on: date) -> RuleSet:
+    """The stored rule set for a contract signed on ``on``; raises RuleSet.DoesNotExist."""
+    found = RuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    if found is None:
+        raise RuleSet.DoesNotExist(f"No rule set in force on {on.isoformat()}.")
+    return found
+
+
+def declaration_current(on: date | None = None) -> Declaration | None:
+    on = on or timezone.localdate()
+    return Declaration.objects.filter(effective_from__lte=on).order_by("-version").first()
+
+
+def acknowledgement_of(
+    *, learner: LearnerProfile, declaration: Declaration
+) -> DeclarationAcknowledgement | None:
+    return DeclarationAcknowledgement.objects.filter(
+        learner=learner, declaration=declaration
+    ).first()
+
+
+@dataclass
+class Gathered:
+    """Every fact of one learner, loaded once (only on writes, refreshes and ``as_of`` reads)."""
+
+    profile: LearnerProfile
+    contract: Contract | None
+    eligibility: Eligibility | None
+    facts: rules.Facts | None
+    rules: rules.RuleSet | None
+    records: list[Model] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+    attest: Attest | None = None
+    advices: list[AuthorityAdvice] = field(default_factory=list)
+    deadline_changes: list[DeadlineChange] = field(default_factory=list)
+
+
+def _of(model: type[Model], profile: LearnerProfile) -> QuerySet[Any]:
+    return model._default_manager.filter(learner=profile).select_related("recorded_by")
+
+
+def gather(profile: LearnerProfile) -> Gathered:
+    """Load the learner's facts and build ``rules.Facts`` (None before a contract exists)."""
+    loaded: dict[type[Model], list[Any]] = {
+        model: list(
+            _of(model, profile).select_related("rule_set", "declaration")
+            if model is Contract
+            else _of(model, profile)
+        )
+        for model in DOSSIER_FACTS
+    }
+    noncompliance = list(_of(Noncompliance, profile))
+    contract = next(iter(loaded[Contract]), None)
+    eligibility = next(iter(loaded[Eligibility]), None)
+    gathered = Gathered(
+        profile=profile,
+        contract=contract,
+        eligibility=eligibility,
+        facts=None,
+        rules=None,
+        records=[record for records in loaded.values() for record in records] + noncompliance,
+        signals=list(Signal.objects.filter(learner=profile)),
+        attest=Attest.objects.filter(learner=profile).first(),
+        advices=list(AuthorityAdvice.objects.filter(learner=profile).select_related("sent_by")),
+        deadline_changes=list(
+            DeadlineChange.objects.filter(contract__learner=profile).select_related("changed_by")
+        ),
+    )
+    if contract is None:
+        return gathered
+    gathered.rules = contract.rule_set.as_rules()
+    gathered.facts = _facts(profile, contract, loaded, noncompliance)
+    return gathered
+
+
+def _exam(session: ExamSession) -> rules.ExamResult:
+    return rules.ExamResult(
+        taken_on=session.session_on,
+        passed=session.outcome == ExamOutcome.PASSED,
+        level=session.level,
+        taken=session.outcome != ExamOutcome.PLANNED,
+    )
+
+
+def _facts(
+    profile: LearnerProfile,
+    contract: Contract,
+    loaded: dict[type[Model], list[Any]],
+    noncompliance: list[Noncompliance],
+) -> rules.Facts:
+    sessions: list[ExamSession] = loaded[ExamSession]
+    route: Nt2Route | None = next(iter(loaded[Nt2Route]), None)
+    registrations: list[EmploymentServiceRegistration] = loaded[EmploymentServiceRegistration]
+    mo_courses: list[MoCourse] = loaded[MoCourse]
+    approved_suspensions = [s for s in loaded[Suspension] if s.status == DecisionStatus.APPROVED]
+    birth_date = profile.birth_date or contract.signed_on.replace(
+        year=contract.signed_on.year - UNKNOWN_AGE_YEARS, day=1
+    )
+    agreed = [
+        (rules.Pillar.MO, contract.mo_deadline),
+        (rules.Pillar.NT2, contract.nt2_deadline),
+        (rules.Pillar.WORK, contract.work_deadline),
+        (rules.Pillar.PARTICIPATION, contract.participation_deadline),
+    ]
+    return rules.Facts(
+        signed_on=contract.signed_on,
+        richttermijn=contract.richttermijn,
+        birth_date=birth_date,
+        region=profile.municipality.region,
+        obligated=profile.obligation == Obligation.OBLIGATED,
+        working=profile.employment == Employment.EMPLOYED,
+        studying=profile.employment == Employment.STUDYING,
+        low_literate=profile.low_literate,
+        uitgeleerd=bool(loaded[LearningCeiling]),
+        exemptions=frozenset(
+            rules.Pillar(e.pillar) for e in loaded[Exemption] if e.status == DecisionStatus.APPROVED
+        ),
+        suspensions=tuple(rules.Period(s.starts_on, s.ends_on) for s in approved_suspensions),
+        mo_course_started=any(c.kind == MoCourseKind.COURSE for c in mo_courses),
+        mo_repeat_courses=sum(1 for c in mo_courses if c.kind == MoCourseKind.REPEAT),
+        mo_tests=tuple(_exam(s) for s in sessions if s.kind == ExamKind.MO),
+        mo_exemption_screened=any(s.exemption_test_allowed for s in loaded[Screening]),
+        mo_exemption_tests=tuple(_exam(s) for s in sessions if s.kind == ExamKind.MO_EXEMPTION),
+        nt2_provider=route.provider_type if route else "cvo",
+        nt2_modules=tuple(
+            rules.Nt2Module(m.lestijden, m.attended_lestijden, m.ended_on)
+            for m in loaded[Nt2Module]
+        ),
+        nt2_tests=tuple(_exam(s) for s in sessions if s.kind == ExamKind.NT2),
+        employment_service_registered_on=min(
+            (r.registered_on for r in registrations), default=None
+        ),
+        # Confirmed participation hours arrive with the participation app (issue 6).
+        participation=(),
+        activity_periods=tuple(
+            rules.Period(p.starts_on, p.ends_on) for p in loaded[ActivityPeriod]
+        ),
+        component_deadlines=tuple((p, day) for p, day in agreed if day is not None),
+        noncompliance=tuple((n.code, n.occurred_on) for n in noncompliance),
+    )
+
+
+# Reads for the screens -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """A learner's trajectory as a screen shows it: judged on ``on`` from the read model."""
+
+    profile: LearnerProfile
+    state: TrajectoryState | None
+    facts: rules.Facts | None
+    rule_set: rules.RuleSet | None
+    trajectory: rules.Trajectory | None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.state.snapshot if self.state is not None else {}
+
+
+def view_of(profile: LearnerProfile, *, on: date | None = None) -> View:
+    """Judge the learner's trajectory on ``on`` (today by default) from the stored snapshot.
+
+    One query (the state) and none if the profile was fetched with ``trajectory_state``.
+    """
+    on = on or timezone.localdate()
+    try:
+        state: TrajectoryState | None = profile.trajectory_state
+    except TrajectoryState.DoesNotExist:
+        state = None
+    data = state.snapshot if state is not None else {}
+    if not data.get("facts"):
+        return View(profile, state, None, None, None)
+    facts = snapshot.facts_from_data(data["facts"])
+    rule_set = snapshot.rules_from_data(data["rules"])
+    return View(profile, state, facts, rule_set, rules.evaluate(facts, rule_set, on))
+
+
+def own_view(*, user: User) -> View | None:
+    """The signed-in learner's own trajectory, or None for anyone else."""
+    profile = (
+        learners_visible_to(user=user)
+        .filter(user=user)
+        .select_related("user", "municipality", "trajectory_state")
+        .first()
+    )
+    return view_of(profile) if profile is not None else None
+
+
+def caseload_for(
+    *, user: User, search: str = "", due_within_days: int | None = None, signals_open: bool = False
+) -> QuerySet[LearnerProfile]:
+    """The staff list with each learner's read model: scoped, searchable, filterable."""
+    from learner.profiles.selectors import learner_list_for
+
+    profiles = learner_list_for(user=user, search=search).select_related("trajectory_state")
+    if due_within_days is not None:
+        today = timezone.localdate()
+        profiles = profiles.filter(
+            trajectory_state__next_deadline__gte=today,
+            trajectory_state__next_deadline__lte=rules.add_days(today, due_within_days),
+        )
+    if signals_open:
+        profiles = profiles.filter(trajectory_state__open_signals__gt=0)
+    return profiles

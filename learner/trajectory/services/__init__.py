@@ -1,0 +1,34 @@
+"""Writes of the trajectory: every one locks the learner, records, recomputes and logs events."""
+
+from learner.trajectory.services.contract import (
+    contract_deadline_change,
+    contract_sign,
+    declaration_acknowledge,
+    eligibility_record,
+    nt2_referral_record,
+)
+from learner.trajectory.services.decisions import advice_send, attest_issue
+from learner.trajectory.services.facts import (
+    RECORDABLE,
+    decision_record,
+    fact_record,
+    exam_result_record,
+)
+from learner.trajectory.services.refresh import trajectory_refresh
+from learner.trajectory.services.rule_sets import rule_set_save
+
+__all__ = [
+    "RECORDABLE",
+    "advice_send",
+    "attest_issue",
+    "contract_deadline_change",
+    "contract_sign",
+    "decision_record",
+    "declaration_acknowledge",
+    "eligibility_record",
+    "fact_record",
+    "nt2_referral_record",
+    "rule_set_save",
+    "exam_result_record",
+    "trajectory_refresh",
+]

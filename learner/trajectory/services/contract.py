@@ -1,0 +1,250 @@
+"""Eligibility, the declaration, the contract and its deadlines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from learner.profiles.models import LearnerProfile
+from learner.trajectory import rules
+from learner.trajectory.models import (
+    Contract,
+    DeadlineChange,
+    Declaration,
+    DeclarationAcknowledgement,
+    Eligibility,
+    Nt2OnlyReferral,
+    RuleSet,
+)
+from learner.trajectory.models.facts import DeadlineComponent, Source
+from learner.trajectory.reasons import refusal
+from learner.trajectory.selectors import declaration_current, rule_set_in_force
+from learner.trajectory.services.refresh import lock, trajectory_refresh
+from portal.accounts.models import User
+from portal.events.services import event_record
+
+
+def eligibility_record(
+    *,
+    learner: LearnerProfile,
+    register: str,
+    protection: str,
+    actor: User | None,
+    source: str = Source.PORTAL,
+    updated_at: datetime | None = None,
+) -> Eligibility:
+    """Record (or replace) register and protection status. Emits ``trajectory.fact.recorded``."""
+    with transaction.atomic():
+        learner = lock(learner)
+        eligibility = Eligibility.objects.filter(learner=learner).first() or Eligibility(
+            learner=learner
+        )
+        eligibility.register = register
+        eligibility.protection = protection
+        eligibility.source = source
+        eligibility.recorded_by = actor
+        eligibility.updated_at = updated_at or timezone.now()
+        eligibility.full_clean()
+        eligibility.save()
+        _fact_event(learner, eligibility, actor)
+        trajectory_refresh(learner=learner, actor=actor)
+    return eligibility
+
+
+def nt2_referral_record(
+    *, learner: LearnerProfile, referred_on: date, provider_name: str, actor: User | None
+) -> Nt2OnlyReferral:
+    """Refer a pending asylum seeker to NT2 only: no contract, pillars, fees or attest."""
+    with transaction.atomic():
+        learner = lock(learner)
+        eligibility = Eligibility.objects.filter(learner=learner).first()
+        if eligibility is None or not rules.nt2_only_referral_possible(
+            eligibility.register, eligibility.protection
+        ):
+            raise refusal("nt2_referral_not_possible")
+        referral = Nt2OnlyReferral(
+            learner=learner, referred_on=referred_on, provider_name=provider_name, recorded_by=actor
+        )
+        referral.full_clean()
+        referral.save()
+        _fact_event(learner, referral, actor)
+        trajectory_refresh(learner=learner, actor=actor)
+    return referral
+
+
+def declaration_acknowledge(
+    *,
+    learner: LearnerProfile,
+    declaration: Declaration,
+    language: str,
+    signed_name: str = "",
+) -> DeclarationAcknowledgement:
+    """The learner confirms they read ``declaration`` (and signs it by typing their name).
+
+    Idempotent: confirming again keeps the first time; a later signature is added to it.
+    Emits ``trajectory.declaration.acknowledged`` (and ``.signed``) once each.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        learner = lock(learner)
+        acknowledgement, created = DeclarationAcknowledgement.objects.get_or_create(
+            learner=learner,
+            declaration=declaration,
+            defaults={"language": language, "acknowledged_at": now},
+        )
+        if created:
+            event_record(
+                code="trajectory.declaration.acknowledged",
+                actor=learner.user,
+                learner=learner.user,
+                payload={"version": declaration.version, "language": language},
+            )
+        if signed_name.strip() and acknowledgement.signed_at is None:
+            acknowledgement.signed_at = now
+            acknowledgement.signed_name = signed_name.strip()[:200]
+            acknowledgement.save(update_fields=["signed_at", "signed_name"])
+            event_record(
+                code="trajectory.declaration.signed",
+                actor=learner.user,
+                learner=learner.user,
+                payload={"version": declaration.version},
+            )
+    return acknowledgement
+
+
+def contract_sign(
+    *,
+    learner: LearnerProfile,
+    signed_on: date,
+    richttermijn: date,
+    actor: User | None,
+    deadlines: dict[str, date | None] | None = None,
+    source: str = Source.PORTAL,
+) -> Contract:
+    """Record the signed contract under the rule set in force on ``signed_on``.
+
+    Refused (with a reason code) outside the target group, without the current declaration
+    acknowledged (and signed where required), or when a contract exists. Emits
+    ``trajectory.contract.signed``.
+    """
+    with transaction.atomic():
+        learner = lock(learner)
+        if Contract.objects.filter(learner=learner).exists():
+            raise refusal("contract_exists")
+        eligibility = Eligibility.objects.filter(learner=learner).first()
+        if eligibility is None:
+            raise refusal("eligibility_unknown")
+        reason = rules.may_sign_contract(eligibility.register, eligibility.protection)
+        if reason:
+            raise refusal(reason)
+        try:
+            rule_set = rule_set_in_force(signed_on)
+        except RuleSet.DoesNotExist as exc:
+            raise refusal("no_rule_set") from exc
+        declaration = declaration_current(signed_on)
+        acknowledgement = (
+            DeclarationAcknowledgement.objects.filter(learner=learner)
+            .select_related("declaration")
+            .order_by("-declaration__version")
+            .first()
+        )
+        reason = rules.may_sign_with_declaration(
+            rule_set.as_rules(),
+            current_version=declaration.version if declaration else None,
+            acknowledged_version=acknowledgement.declaration.version if acknowledgement else None,
+            signed=bool(acknowledgement and acknowledgement.signed_at),
+        )
+        if reason or declaration is None:
+            raise refusal(reason or "no_declaration")
+        if richttermijn < signed_on:
+            raise refusal("richttermijn_before_signing")
+        contract = Contract(
+            learner=learner,
+            signed_on=signed_on,
+            richttermijn=richttermijn,
+            rule_set=rule_set,
+            declaration=declaration,
+            recorded_by=actor,
+            source=source,
+            **{f"{name}_deadline": day for name, day in (deadlines or {}).items()},
+        )
+        contract.full_clean()
+        contract.save()
+        event_record(
+            code="trajectory.contract.signed",
+            actor=actor,
+            learner=learner.user,
+            agency=learner.agency,
+            payload={
+                "signed_on": signed_on,
+                "richttermijn": richttermijn,
+                "rule_set": rule_set.effective_from,
+                "declaration": declaration.version,
+            },
+        )
+        trajectory_refresh(learner=learner, actor=actor)
+    return contract
+
+
+def contract_deadline_change(
+    *,
+    learner: LearnerProfile,
+    component: DeadlineComponent,
+    new: date | None,
+    reason: str,
+    actor: User | None,
+) -> DeadlineChange:
+    """Change the richttermijn or one component deadline, keeping who, when, why and the old value.
+
+    Emits ``trajectory.deadline.changed``.
+    """
+    field = (
+        "richttermijn" if component == DeadlineComponent.RICHTTERMIJN else f"{component}_deadline"
+    )
+    with transaction.atomic():
+        learner = lock(learner)
+        contract = Contract.objects.filter(learner=learner).first()
+        if contract is None:
+            raise refusal("no_contract")
+        if component == DeadlineComponent.RICHTTERMIJN and (
+            new is None or new < contract.signed_on
+        ):
+            raise refusal("richttermijn_before_signing")
+        previous = getattr(contract, field)
+        change = DeadlineChange(
+            contract=contract,
+            component=component,
+            previous=previous,
+            new=new,
+            reason=reason.strip(),
+            changed_by=actor,
+        )
+        change.full_clean()
+        change.save()
+        setattr(contract, field, new)
+        contract.recorded_by = actor
+        contract.updated_at = timezone.now()
+        contract.save()
+        event_record(
+            code="trajectory.deadline.changed",
+            actor=actor,
+            learner=learner.user,
+            agency=learner.agency,
+            payload={"component": component, "previous": previous, "new": new},
+        )
+        trajectory_refresh(learner=learner, actor=actor)
+    return change
+
+
+def _fact_event(
+    learner: LearnerProfile, record: Eligibility | Nt2OnlyReferral, actor: User | None
+) -> None:
+    event_record(
+        code="trajectory.fact.recorded",
+        actor=actor,
+        learner=learner.user,
+        agency=learner.agency,
+        payload={"kind": record._meta.model_name, "id": record.pk},
+    )

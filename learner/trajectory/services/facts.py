@@ -1,0 +1,168 @@
+"""Recording the facts of a running trajectory: courses, tests, registrations, periods, payments."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from learner.profiles.models import LearnerProfile
+from learner.trajectory import rules
+from learner.trajectory.models import (
+    ActivityPeriod,
+    Contract,
+    EmploymentServiceRegistration,
+    Exemption,
+    Fact,
+    FeePayment,
+    LearningCeiling,
+    MoCourse,
+    Noncompliance,
+    Nt2Module,
+    Nt2Route,
+    Screening,
+    Suspension,
+    ExamSession,
+)
+from learner.trajectory.models.facts import DecisionStatus, ExamKind, ExamOutcome
+from learner.trajectory.reasons import refusal
+from learner.trajectory.selectors import gather
+from learner.trajectory.services.refresh import lock, trajectory_refresh
+from portal.accounts.models import User
+from portal.events.services import event_record
+
+# The kinds of fact a case manager records on a running contract (and the sync API later).
+RECORDABLE: tuple[type[Fact], ...] = (
+    Nt2Route,
+    Nt2Module,
+    MoCourse,
+    Screening,
+    ExamSession,
+    EmploymentServiceRegistration,
+    Exemption,
+    Suspension,
+    LearningCeiling,
+    ActivityPeriod,
+    Noncompliance,
+    FeePayment,
+)
+# One of these per learner: recording again replaces the values.
+SINGLE = (Nt2Route, LearningCeiling)
+
+
+def _check_test_planning(learner: LearnerProfile, session: ExamSession) -> None:
+    """The rules that refuse a test attempt before it is planned."""
+    facts = gather(learner).facts
+    assert facts is not None  # noqa: S101 (a contract exists: checked before)
+    if session.kind == ExamKind.MO:
+        reason = rules.may_take_mo_test(facts)
+    elif session.kind == ExamKind.MO_EXEMPTION:
+        reason = rules.may_take_mo_exemption_test(facts)
+    elif session.kind == ExamKind.NT2:
+        contract = Contract.objects.select_related("rule_set").get(learner=learner)
+        reason = rules.may_take_nt2_test(facts, contract.rule_set.as_rules())
+    else:
+        reason = None
+    if reason:
+        raise refusal(reason)
+
+
+def fact_record(*, learner: LearnerProfile, fact: Fact, actor: User | None) -> Fact:
+    """Record one fact about a learner with a contract, then recompute their trajectory.
+
+    ``fact`` is an unsaved instance of a ``RECORDABLE`` model (its learner is set here). A test
+    session must be planned before its result (``exam_result_record``); the rules may refuse
+    planning it. Exemptions and suspensions start as requests unless ``fact.status`` says
+    otherwise. Emits ``trajectory.fact.recorded``.
+    """
+    if not isinstance(fact, RECORDABLE):
+        raise TypeError(f"{type(fact).__name__} is not recorded through fact_record.")
+    with transaction.atomic():
+        learner = lock(learner)
+        if not Contract.objects.filter(learner=learner).exists():
+            raise refusal("no_contract")
+        if isinstance(fact, SINGLE):
+            existing = type(fact)._default_manager.filter(learner=learner).first()
+            if existing is not None:
+                fact.pk = existing.pk
+        fact.learner = learner
+        fact.recorded_by = actor
+        fact.updated_at = timezone.now()
+        if isinstance(fact, ExamSession):
+            if fact.pk is None and fact.outcome != ExamOutcome.PLANNED:
+                raise refusal("not_planned")
+            _check_test_planning(learner, fact)
+        fact.full_clean()
+        fact.save()
+        event_record(
+            code="trajectory.fact.recorded",
+            actor=actor,
+            learner=learner.user,
+            agency=learner.agency,
+            payload={"kind": fact._meta.model_name, "id": fact.pk},
+        )
+        trajectory_refresh(learner=learner, actor=actor)
+    return fact
+
+
+def exam_result_record(
+    *, session: ExamSession, outcome: ExamOutcome, level: str, actor: User | None
+) -> ExamSession:
+    """The result of a planned session. NT2 and B1 results need the level.
+
+    Emits ``trajectory.test.result_recorded``.
+    """
+    if outcome == ExamOutcome.PLANNED:
+        raise refusal("not_planned")
+    with transaction.atomic():
+        learner = lock(session.learner)
+        session = ExamSession.objects.select_for_update().get(pk=session.pk, learner=learner)
+        if session.outcome != ExamOutcome.PLANNED:
+            raise refusal("not_planned")
+        if session.kind in {ExamKind.NT2, ExamKind.B1} and not level:
+            raise refusal("level_required")
+        session.outcome = outcome
+        session.level = level
+        session.recorded_by = actor
+        session.updated_at = timezone.now()
+        session.full_clean()
+        session.save()
+        event_record(
+            code="trajectory.test.result_recorded",
+            actor=actor,
+            learner=learner.user,
+            agency=learner.agency,
+            payload={"kind": session.kind, "outcome": outcome, "level": level},
+        )
+        trajectory_refresh(learner=learner, actor=actor)
+    return session
+
+
+def decision_record(
+    *, decision: Exemption | Suspension, approve: bool, actor: User
+) -> Exemption | Suspension:
+    """Approve or refuse a requested exemption or suspension (agency staff).
+
+    An approved suspension stops deadline signals while it runs and moves the deadlines after.
+    Emits ``trajectory.exemption.decided`` or ``trajectory.suspension.decided``.
+    """
+    with transaction.atomic():
+        learner = lock(decision.learner)
+        decision = (
+            type(decision)._default_manager.select_for_update().get(pk=decision.pk, learner=learner)
+        )
+        if decision.status != DecisionStatus.REQUESTED:
+            raise refusal("already_decided")
+        decision.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
+        decision.decided_by = actor
+        decision.decided_at = timezone.now()
+        decision.updated_at = decision.decided_at
+        decision.save()
+        event_record(
+            code=f"trajectory.{decision._meta.model_name}.decided",
+            actor=actor,
+            learner=learner.user,
+            agency=learner.agency,
+            payload={"id": decision.pk, "status": decision.status},
+        )
+        trajectory_refresh(learner=learner, actor=actor)
+    return decision

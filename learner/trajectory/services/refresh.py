@@ -1,0 +1,201 @@
+"""Rebuild a learner's read model from the facts and keep the signal list in step with it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from learner.profiles.models import LearnerProfile
+from learner.trajectory import rules, snapshot
+from learner.trajectory.models import Signal, TrajectoryState
+from learner.trajectory.selectors import Gathered, gather
+from portal.accounts.models import User
+from portal.events.services import event_record
+
+# Record fields that are bookkeeping, not content: the dossier shows them apart (source, age).
+BOOKKEEPING = {"id", "learner", "source", "external_id", "version", "recorded_by", "updated_at"}
+
+
+def lock(learner: LearnerProfile) -> LearnerProfile:
+    """Serialize writes about one learner: every trajectory service takes this row lock first."""
+    return (
+        LearnerProfile.objects.select_for_update()
+        .select_related("municipality", "user")
+        .get(pk=learner.pk)
+    )
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def record_data(record: models.Model) -> dict[str, Any]:
+    """One fact as the dossier lists it: kind, content fields, source and age."""
+    fields = {
+        f.name: _value(getattr(record, f.name))
+        for f in record._meta.concrete_fields
+        if f.name not in BOOKKEEPING
+    }
+    recorded_by: User | None = getattr(record, "recorded_by", None)
+    return {
+        "kind": record._meta.model_name,
+        "id": record.pk,
+        "fields": fields,
+        "source": getattr(record, "source", ""),
+        "updated_at": getattr(record, "updated_at", None),
+        "recorded_by": recorded_by.display_name if recorded_by else "",
+    }
+
+
+def _snapshot(gathered: Gathered) -> dict[str, Any]:
+    contract = gathered.contract
+    return {
+        "facts": snapshot.facts_to_data(gathered.facts) if gathered.facts else None,
+        "rules": snapshot.rules_to_data(gathered.rules) if gathered.rules else None,
+        "rule_set_from": contract.rule_set.effective_from.isoformat() if contract else None,
+        "declaration_version": contract.declaration.version if contract else None,
+        "records": [record_data(r) for r in gathered.records],
+        "attest": (
+            {
+                "number": gathered.attest.number,
+                "attest_on": gathered.attest.attest_on.isoformat(),
+                "issued_at": gathered.attest.issued_at,
+            }
+            if gathered.attest
+            else None
+        ),
+        "advices": [{"sent_at": a.sent_at} for a in gathered.advices],
+        "deadline_changes": [
+            {
+                "component": c.component,
+                "previous": _value(c.previous),
+                "new": _value(c.new),
+                "reason": c.reason,
+                "by": c.changed_by.display_name if c.changed_by else "",
+                "at": c.changed_at,
+            }
+            for c in gathered.deadline_changes
+        ],
+    }
+
+
+def _pillars(trajectory: rules.Trajectory) -> dict[str, dict[str, str | None]]:
+    return {
+        str(pillar): {
+            "status": str(state.status),
+            "met_on": _value(state.met_on),
+            "deadline": _value(state.deadline),
+        }
+        for pillar, state in trajectory.pillars.items()
+    }
+
+
+def _signal_evidence(gathered: Gathered, signal: rules.Signal) -> dict[str, Any]:
+    evidence: dict[str, Any] = {"raised_on": signal.raised_on.isoformat()}
+    for record in gathered.records:
+        if (
+            record._meta.model_name == "noncompliance"
+            and getattr(record, "code", "") == signal.code
+        ):
+            evidence["recorded"] = {
+                "on": _value(getattr(record, "occurred_on", None)),
+                "evidence": getattr(record, "evidence", ""),
+            }
+    return evidence
+
+
+def _sync_signals(
+    *, gathered: Gathered, trajectory: rules.Trajectory | None, actor: User | None
+) -> int:
+    derived = {(s.code, s.raised_on): s for s in (trajectory.signals if trajectory else [])}
+    now = timezone.now()
+    learner = gathered.profile
+    for stored in gathered.signals:
+        key = (stored.code, stored.raised_on)
+        if key in derived and stored.withdrawn_at is not None:
+            stored.withdrawn_at = None
+            stored.save(update_fields=["withdrawn_at"])
+            _signal_event("trajectory.signal.raised", stored, actor)
+        elif key not in derived and stored.withdrawn_at is None:
+            stored.withdrawn_at = now
+            stored.save(update_fields=["withdrawn_at"])
+            _signal_event("trajectory.signal.withdrawn", stored, actor)
+        derived.pop(key, None)
+    for signal in derived.values():
+        created = Signal.objects.create(
+            learner=learner,
+            code=signal.code,
+            raised_on=signal.raised_on,
+            evidence=_signal_evidence(gathered, signal),
+            raised_at=now,
+        )
+        _signal_event("trajectory.signal.raised", created, actor)
+    return Signal.objects.filter(learner=learner, withdrawn_at__isnull=True).count()
+
+
+def _signal_event(code: str, signal: Signal, actor: User | None) -> None:
+    event_record(
+        code=code,
+        actor=actor,
+        learner=signal.learner.user,
+        agency=signal.learner.agency,
+        payload={"signal": signal.code, "raised_on": signal.raised_on, "evidence": signal.evidence},
+    )
+
+
+def trajectory_refresh(
+    *, learner: LearnerProfile, actor: User | None, today: date | None = None
+) -> TrajectoryState:
+    """Rebuild the learner's read model for ``today`` and sync their signals.
+
+    Runs inside the caller's transaction after the learner's lock (``lock``). Emits
+    ``trajectory.pillar.met`` for each pillar done since the last refresh and
+    ``trajectory.signal.raised`` / ``.withdrawn`` as the facts and the days require.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("trajectory_refresh must run inside the writer's transaction.")
+    today = today or timezone.localdate()
+    gathered = gather(learner)
+    trajectory = (
+        rules.evaluate(gathered.facts, gathered.rules, today)
+        if gathered.facts is not None and gathered.rules is not None
+        else None
+    )
+    state = TrajectoryState.objects.filter(learner=learner).first()
+    before = state.pillars if state is not None else {}
+    pillars = _pillars(trajectory) if trajectory else {}
+    for pillar, now_state in pillars.items():
+        was_done = before.get(pillar, {}).get("status") in rules.DONE
+        if now_state["status"] in rules.DONE and not was_done:
+            event_record(
+                code="trajectory.pillar.met",
+                actor=actor,
+                learner=learner.user,
+                agency=learner.agency,
+                payload={"pillar": pillar, **now_state},
+            )
+    open_signals = _sync_signals(gathered=gathered, trajectory=trajectory, actor=actor)
+    next_deadline = trajectory.next_deadline if trajectory else None
+    values = {
+        "snapshot": _snapshot(gathered),
+        "pillars": pillars,
+        "next_deadline": next_deadline.due_on if next_deadline else None,
+        "next_deadline_kind": next_deadline.kind if next_deadline else "",
+        "open_signals": open_signals,
+        "attest_eligible_on": trajectory.attest.on if trajectory else None,
+        "computed_on": today,
+        "computed_at": timezone.now(),
+    }
+    state, _created = TrajectoryState.objects.update_or_create(learner=learner, defaults=values)
+    learner.trajectory_state = state
+    return state
