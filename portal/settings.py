@@ -360,3 +360,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "WARNING")},
 }
+
+# APIs (Django REST framework + drf-spectacular) -------------------------------------------------
+# Session sign-in for the PWA's own JSON (the back-office API adds its tokens in issue 5); JSON
+# only, no browsable API (its pages would need inline scripts our CSP forbids).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inburgering portal API",
+    "DESCRIPTION": "The learner portal's JSON: trajectory state for the offline pack and staff.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}

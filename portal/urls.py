@@ -2,10 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from learner.trajectory import urls as trajectory_urls
+
 urlpatterns = [
     path("", include("portal.shell.urls")),
     path("", include("portal.accounts.urls")),
     path("staff/learners/", include("learner.profiles.urls")),
+    path("staff/", include(trajectory_urls.staff_patterns)),
+    path("trajectory/", include("learner.trajectory.urls")),
+    path("verify/", include(trajectory_urls.public_patterns)),
+    path("api/", include("learner.trajectory.api_urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -9,6 +9,10 @@ from django.utils.http import urlencode
 
 from learner.profiles import selectors
 from learner.profiles.models import LearnerProfile
+from learner.trajectory import labels as trajectory_labels
+from learner.trajectory import presenters as trajectory_presenters
+from learner.trajectory import selectors as trajectory_selectors
+from learner.trajectory.models import TrajectoryState
 from portal.accounts.decorators import role_required
 from portal.accounts.models import Role, User
 
@@ -21,17 +25,38 @@ PAGE_SIZE = 25
 def learner_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     search = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.learner_list_for(user=user, search=search), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    due = request.GET.get("due") == "14"
+    signals_open = request.GET.get("signals") == "open"
+    caseload = trajectory_selectors.caseload_for(
+        user=user, search=search, due_within_days=14 if due else None, signals_open=signals_open
     )
-    rows = [(profile, selectors.case_manager_of(profile)) for profile in page]
-    # The pager keeps the search: "q=<search>&" before its page parameter.
-    search_query = f"{urlencode({'q': search})}&" if search else ""
+    page = Paginator(caseload, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(profile, selectors.case_manager_of(profile), _state_of(profile)) for profile in page]
+    # The pager keeps the search and filters before its page parameter.
+    kept = {"q": search, "due": "14" if due else "", "signals": "open" if signals_open else ""}
+    kept_query = urlencode({k: v for k, v in kept.items() if v})
     return render(
         request,
         "profiles/learner_list.html",
-        {"page": page, "rows": rows, "search": search, "search_query": search_query},
+        {
+            "page": page,
+            "rows": rows,
+            "search": search,
+            "due": due,
+            "signals_open": signals_open,
+            "search_query": f"{kept_query}&" if kept_query else "",
+            "pillar_labels": trajectory_labels.PILLAR,
+            "status_labels": trajectory_labels.STATUS,
+            "deadline_labels": trajectory_labels.DEADLINE,
+        },
     )
+
+
+def _state_of(profile: LearnerProfile) -> TrajectoryState | None:
+    try:
+        return profile.trajectory_state
+    except TrajectoryState.DoesNotExist:
+        return None
 
 
 @role_required(*LEARNER_SCOPED_ROLES)
@@ -41,12 +66,15 @@ def learner_detail(request: HttpRequest, dossier_number: str) -> HttpResponse:
         profile = selectors.learner_for(user=user, dossier_number=dossier_number)
     except LearnerProfile.DoesNotExist as exc:
         raise Http404 from exc
+    acting = user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN}
     return render(
         request,
         "profiles/learner_detail.html",
         {
             "profile": profile,
             "case_manager": selectors.case_manager_of(profile),
-            "may_issue_code": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN},
+            "may_issue_code": acting,
+            "acting": acting,
+            **trajectory_presenters.dossier_context(profile, acting=acting),
         },
     )

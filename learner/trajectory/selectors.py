@@ -22,6 +22,7 @@ from learner.trajectory.models import (
     DeclarationAcknowledgement,
     Eligibility,
     EmploymentServiceRegistration,
+    ExamSession,
     Exemption,
     FeePayment,
     LearningCeiling,
@@ -34,14 +35,13 @@ from learner.trajectory.models import (
     Screening,
     Signal,
     Suspension,
-    ExamSession,
     TrajectoryState,
 )
 from learner.trajectory.models.facts import (
     DecisionStatus,
-    MoCourseKind,
     ExamKind,
     ExamOutcome,
+    MoCourseKind,
 )
 from portal.accounts.models import User
 
@@ -274,3 +274,18 @@ def caseload_for(
     if signals_open:
         profiles = profiles.filter(trajectory_state__open_signals__gt=0)
     return profiles
+
+
+def proof_valid_today(*, token: str) -> bool | None:
+    """Whether the contract behind a proof token is valid today; None for an unknown token."""
+    from learner.trajectory.models import ContractProof
+
+    proof = (
+        ContractProof.objects.filter(token=token)
+        .select_related("learner__trajectory_state")
+        .first()
+    )
+    if proof is None:
+        return None
+    view = view_of(proof.learner)
+    return bool(view.trajectory and view.trajectory.interpreter_covered)

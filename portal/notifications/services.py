@@ -61,12 +61,36 @@ class _Planned:
     url: str
 
 
+# Trajectory events the learner hears about, on their contract screen. Signals are not among
+# them: enforcement data reaches the back office, not a phone that may be shared.
+LEARNER_TRAJECTORY_CODES = frozenset(
+    {
+        "trajectory.contract.signed",
+        "trajectory.pillar.met",
+        "trajectory.exemption.decided",
+        "trajectory.suspension.decided",
+        "trajectory.attest.issued",
+        "trajectory.advice.sent",
+        "trajectory.deadline.changed",
+    }
+)
+
+
 def _plan(event: Event) -> list[_Planned]:
     """Who hears about this event, with what details. Pure routing: no writes here."""
-    if event.learner is None or event.code not in {
-        "accounts.user.activated",
-        "profiles.caseload.assigned",
-    }:
+    if event.learner is None:
+        return []
+    if event.code in LEARNER_TRAJECTORY_CODES:
+        if event.learner.activated_at is None or event.actor_id == event.learner_id:
+            return []
+        return [
+            _Planned(
+                recipient=event.learner,
+                params=_trajectory_params(event),
+                url=reverse("trajectory:timeline"),
+            )
+        ]
+    if event.code not in {"accounts.user.activated", "profiles.caseload.assigned"}:
         return []
     # Imported here: learner apps build on the portal's notifications, not the reverse.
     from learner.profiles.models import CaseloadAssignment
@@ -95,6 +119,16 @@ def _plan(event: Event) -> list[_Planned]:
             url=reverse("shell:home"),
         )
     ]
+
+
+def _trajectory_params(event: Event) -> dict[str, Any]:
+    payload = event.payload
+    params: dict[str, Any] = {}
+    if "pillar" in payload:
+        params["pillar"] = payload["pillar"]
+    if "status" in payload:
+        params["status"] = payload["status"]
+    return params
 
 
 def notifications_from_event(*, event: Event) -> list[Notification]:

@@ -14,6 +14,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from learner.profiles import selectors as profile_selectors
+from learner.trajectory import selectors as trajectory_selectors
+from learner.trajectory.labels import DEADLINE
 from portal.accounts import services as account_services
 from portal.accounts.models import Role, User
 from portal.shell import release
@@ -28,19 +30,28 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     user: User = request.user
     if user.role == Role.LEARNER:
-        profile = profile_selectors.own_profile(user=user)
+        view = trajectory_selectors.own_view(user=user)
+        profile = view.profile if view else None
+        trajectory = view.trajectory if view else None
+        next_deadline = trajectory.next_deadline if trajectory else None
         return render(
             request,
             "shell/home_learner.html",
             {
                 "profile": profile,
                 "case_manager": profile_selectors.case_manager_of(profile) if profile else None,
+                "trajectory": trajectory,
+                "next_deadline": next_deadline,
+                "next_deadline_label": DEADLINE[next_deadline.kind] if next_deadline else "",
             },
         )
     return render(
         request,
         "shell/home_staff.html",
-        {"sees_learners": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR}},
+        {
+            "sees_learners": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR},
+            "edits_rule_sets": user.role == Role.AGENCY_ADMIN,
+        },
     )
 
 

@@ -1,12 +1,19 @@
 """The trajectory's data: dated rule sets and the declaration, the facts, and what is derived."""
 
-from learner.trajectory.models.derived import Attest, AuthorityAdvice, Signal, TrajectoryState
+from learner.trajectory.models.derived import (
+    Attest,
+    AuthorityAdvice,
+    ContractProof,
+    Signal,
+    TrajectoryState,
+)
 from learner.trajectory.models.facts import (
     ActivityPeriod,
     Contract,
     DeadlineChange,
     Eligibility,
     EmploymentServiceRegistration,
+    ExamSession,
     Exemption,
     Fact,
     FeePayment,
@@ -18,7 +25,6 @@ from learner.trajectory.models.facts import (
     Nt2Route,
     Screening,
     Suspension,
-    ExamSession,
 )
 from learner.trajectory.models.rule_sets import Declaration, DeclarationAcknowledgement, RuleSet
 
@@ -27,11 +33,13 @@ __all__ = [
     "Attest",
     "AuthorityAdvice",
     "Contract",
+    "ContractProof",
     "DeadlineChange",
     "Declaration",
     "DeclarationAcknowledgement",
     "Eligibility",
     "EmploymentServiceRegistration",
+    "ExamSession",
     "Exemption",
     "Fact",
     "FeePayment",
@@ -45,6 +53,5 @@ __all__ = [
     "Screening",
     "Signal",
     "Suspension",
-    "ExamSession",
     "TrajectoryState",
 ]

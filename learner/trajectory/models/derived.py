@@ -110,3 +110,24 @@ class AuthorityAdvice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} {self.sent_at:%Y-%m-%d}"
+
+
+class ContractProof(models.Model):
+    """The secret behind a learner's "proof of valid contract" QR code.
+
+    The public page it opens says only whether a contract is valid today (interpreter cost
+    coverage); the token carries no data and can be replaced, which voids the old code.
+    """
+
+    learner = models.OneToOneField(
+        "profiles.LearnerProfile", on_delete=models.PROTECT, related_name="contract_proof"
+    )
+    token = models.CharField(max_length=43, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("proof of valid contract")
+        verbose_name_plural = _("proofs of valid contract")
+
+    def __str__(self) -> str:
+        return f"{self.learner} proof"

@@ -12,6 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from learner.trajectory.labels import SIGNAL
+from learner.trajectory.rules import NONCOMPLIANCE_CODES
+
 
 class Source(models.TextChoices):
     PORTAL = "portal", _("Portal")
@@ -339,22 +342,13 @@ class ActivityPeriod(Fact):
         ordering = ["starts_on", "id"]
 
 
-NONCOMPLIANCE_LABELS = {
-    "late_reporting": _("Reported late to the agency"),
-    "refused_intake": _("Refused the intake"),
-    "refused_contract": _("Refused to sign the contract"),
-    "irregular_mo_participation": _("Did not take part in MO regularly"),
-    "irregular_nt2_participation": _("Did not take part in NT2 regularly"),
-    "refused_test": _("Refused a test"),
-    "refused_retest": _("Refused a retest after failing"),
-}
-
-
 class Noncompliance(Fact):
     """Enforcement data, kept apart from coaching notes: becomes a signal to the back office."""
 
     code = models.CharField(
-        _("what happened"), max_length=40, choices=list(NONCOMPLIANCE_LABELS.items())
+        _("what happened"),
+        max_length=40,
+        choices=[(code, SIGNAL[code]) for code in NONCOMPLIANCE_CODES],
     )
     occurred_on = models.DateField(_("on"))
     evidence = models.CharField(_("evidence"), max_length=500)

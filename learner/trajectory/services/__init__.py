@@ -2,6 +2,7 @@
 
 from learner.trajectory.services.contract import (
     contract_deadline_change,
+    contract_proof_for,
     contract_sign,
     declaration_acknowledge,
     eligibility_record,
@@ -11,8 +12,8 @@ from learner.trajectory.services.decisions import advice_send, attest_issue
 from learner.trajectory.services.facts import (
     RECORDABLE,
     decision_record,
-    fact_record,
     exam_result_record,
+    fact_record,
 )
 from learner.trajectory.services.refresh import trajectory_refresh
 from learner.trajectory.services.rule_sets import rule_set_save
@@ -22,13 +23,14 @@ __all__ = [
     "advice_send",
     "attest_issue",
     "contract_deadline_change",
+    "contract_proof_for",
     "contract_sign",
     "decision_record",
     "declaration_acknowledge",
     "eligibility_record",
+    "exam_result_record",
     "fact_record",
     "nt2_referral_record",
     "rule_set_save",
-    "exam_result_record",
     "trajectory_refresh",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from django.db import transaction
@@ -11,6 +12,7 @@ from learner.profiles.models import LearnerProfile
 from learner.trajectory import rules
 from learner.trajectory.models import (
     Contract,
+    ContractProof,
     DeadlineChange,
     Declaration,
     DeclarationAcknowledgement,
@@ -248,3 +250,22 @@ def _fact_event(
         agency=learner.agency,
         payload={"kind": record._meta.model_name, "id": record.pk},
     )
+
+
+def contract_proof_for(*, learner: LearnerProfile, renew: bool = False) -> ContractProof:
+    """The learner's proof token, made on first use; ``renew`` voids the old QR code.
+
+    Emits ``trajectory.proof.renewed`` when renewed.
+    """
+    with transaction.atomic():
+        learner = lock(learner)
+        proof = ContractProof.objects.filter(learner=learner).first()
+        if proof is not None and not renew:
+            return proof
+        proof = proof or ContractProof(learner=learner)
+        proof.token = secrets.token_urlsafe(32)
+        proof.created_at = timezone.now()
+        proof.save()
+        if renew:
+            event_record(code="trajectory.proof.renewed", actor=learner.user, learner=learner.user)
+    return proof

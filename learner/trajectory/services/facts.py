@@ -11,6 +11,7 @@ from learner.trajectory.models import (
     ActivityPeriod,
     Contract,
     EmploymentServiceRegistration,
+    ExamSession,
     Exemption,
     Fact,
     FeePayment,
@@ -21,7 +22,6 @@ from learner.trajectory.models import (
     Nt2Route,
     Screening,
     Suspension,
-    ExamSession,
 )
 from learner.trajectory.models.facts import DecisionStatus, ExamKind, ExamOutcome
 from learner.trajectory.reasons import refusal

@@ -17,6 +17,7 @@ from learner.trajectory.models import (
     DeadlineChange,
     Declaration,
     EmploymentServiceRegistration,
+    ExamSession,
     Exemption,
     MoCourse,
     Noncompliance,
@@ -25,19 +26,18 @@ from learner.trajectory.models import (
     Screening,
     Signal,
     Suspension,
-    ExamSession,
     TrajectoryState,
 )
 from learner.trajectory.models.facts import (
     DeadlineComponent,
     DecisionStatus,
     EmploymentService,
+    ExamKind,
+    ExamOutcome,
     MoCourseKind,
     Protection,
     Register,
     SuspensionReason,
-    ExamKind,
-    ExamOutcome,
 )
 from learner.trajectory.selectors import view_of
 from portal.accounts.models import Municipality, User
@@ -69,7 +69,8 @@ def test_the_first_rule_set_and_declaration_come_with_the_migrations(db: None) -
     first = RuleSet.objects.get(effective_from=date(2022, 1, 1))
     assert first.as_rules() == rules.RuleSet(effective_from=date(2022, 1, 1))
     declaration = Declaration.objects.get(version=1)
-    assert "7." in declaration.text_nl and "7." in declaration.text_ar
+    assert "7." in declaration.text_nl
+    assert "7." in declaration.text_ar
     assert declaration.text_ti is None  # falls back to Dutch on screen
 
 
@@ -89,7 +90,8 @@ def test_a_pending_asylum_seeker_cannot_sign_but_can_be_referred_to_nt2(
     referral = services.nt2_referral_record(
         learner=learner, referred_on=SIGNED, provider_name="CVO Leuven", actor=case_manager
     )
-    assert referral.pk and not Contract.objects.filter(learner=learner).exists()
+    assert referral.pk
+    assert not Contract.objects.filter(learner=learner).exists()
     assert view_of(LearnerProfile.objects.get(pk=learner.pk)).trajectory is None  # no pillars
 
 
@@ -152,7 +154,8 @@ def test_acknowledging_twice_keeps_the_first_time(learner: LearnerProfile) -> No
     again = services.declaration_acknowledge(
         learner=learner, declaration=declaration, language="nl"
     )
-    assert again.pk == first.pk and again.acknowledged_at == first.acknowledged_at
+    assert again.pk == first.pk
+    assert again.acknowledged_at == first.acknowledged_at
     assert again.language == "ar"
 
 
@@ -387,7 +390,8 @@ def test_late_registration_raises_a_signal_that_a_suspension_withdraws(
         actor=case_manager,
     )
     signal = Signal.objects.get(learner=learner, code="late_employment_service_registration")
-    assert signal.raised_on == date(2025, 4, 1) and signal.withdrawn_at is None
+    assert signal.raised_on == date(2025, 4, 1)
+    assert signal.withdrawn_at is None
     assert state(learner).pillars["work"]["status"] == "met-late"
     assert state(learner).open_signals >= 1
     suspension = services.fact_record(
@@ -421,7 +425,8 @@ def test_recorded_noncompliance_becomes_a_signal_with_its_evidence(
     signal = Signal.objects.get(learner=learner, code="refused_test")
     assert signal.evidence["recorded"]["evidence"] == "Did not come, no reason"
     event = Event.objects.filter(code="trajectory.signal.raised").last()
-    assert event is not None and event.payload["signal"] == "refused_test"
+    assert event is not None
+    assert event.payload["signal"] == "refused_test"
 
 
 def test_an_approved_exemption_meets_the_pillar(

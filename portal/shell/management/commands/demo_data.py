@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from learner.profiles.models import Employment, LearnerProfile, Literacy, Obligation, Perspective
 from learner.profiles.services import caseload_assign, learner_register
+from learner.trajectory.demo import demo_trajectories
 from portal.accounts import services as account_services
 from portal.accounts.models import Agency, Municipality, Role, SecretKind, User
 from portal.accounts.rules import Region
@@ -187,6 +188,13 @@ class Command(BaseCommand):
             staff = {person.username: self._staff(person, agency) for person in STAFF}
             for person in LEARNERS:
                 self._learner(person, agency, staff)
+            demo_trajectories(
+                learners={
+                    p.dossier_number: p
+                    for p in LearnerProfile.objects.filter(agency=agency).select_related("user")
+                },
+                staff=staff,
+            )
             pending = User.objects.get(username=LEARNERS[-1].dossier)
             issued = (
                 account_services.activation_code_issue(
