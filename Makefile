@@ -8,7 +8,7 @@ PORT ?= 8000
 
 AXE := bench/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install lint typecheck migrations-check messages messages-update system-packages bench
+.PHONY: run test install lint typecheck migrations-check messages messages-update schema system-packages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ messages: $(INSTALLED)
 messages-update: $(INSTALLED)
 	$(BIN)/python manage.py makemessages -a --no-location -e html,txt,py,json \
 	  --ignore '$(VENV)' --ignore tests --ignore var --ignore bench
+
+# After changing an API: rewrite the committed OpenAPI description (a test checks it is current).
+schema: $(INSTALLED)
+	$(BIN)/python manage.py spectacular --validate --file docs/openapi.yaml
 
 # axe-core for the accessibility checks of the browser tests (Lighthouse only for `make bench`).
 $(AXE): bench/package.json bench/package-lock.json

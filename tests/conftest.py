@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -11,6 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from learner.profiles.models import Employment, LearnerProfile, Literacy, Obligation
 from learner.profiles.services import caseload_assign, learner_register
+from learner.trajectory import services as trajectory_services
+from learner.trajectory.models import Contract, Declaration
+from learner.trajectory.models.facts import Protection, Register
 from portal.accounts import services as account_services
 from portal.accounts.models import Agency, Municipality, Role, SecretKind, User
 
@@ -162,3 +166,35 @@ def signed_in() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def sign_contract(case_manager: User) -> Callable[..., Contract]:
+    def sign(
+        profile: LearnerProfile,
+        *,
+        signed_on: date = date(2026, 1, 31),
+        richttermijn: date = date(2027, 1, 31),
+        **deadlines: date | None,
+    ) -> Contract:
+        trajectory_services.eligibility_record(
+            learner=profile,
+            register=Register.FOREIGNERS,
+            protection=Protection.NONE,
+            actor=case_manager,
+        )
+        trajectory_services.declaration_acknowledge(
+            learner=profile,
+            declaration=Declaration.objects.get(version=1),
+            language="ar",
+            signed_name="Amal Haddad",
+        )
+        return trajectory_services.contract_sign(
+            learner=profile,
+            signed_on=signed_on,
+            richttermijn=richttermijn,
+            actor=case_manager,
+            deadlines=deadlines,
+        )
+
+    return sign

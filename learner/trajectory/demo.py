@@ -16,6 +16,7 @@ from learner.trajectory import services
 from learner.trajectory.models import (
     Contract,
     Declaration,
+    Eligibility,
     EmploymentServiceRegistration,
     ExamSession,
     FeePayment,
@@ -194,7 +195,8 @@ def demo_trajectories(*, learners: dict[str, LearnerProfile], staff: dict[str, U
             ),
             actor=youssef,
         )
-    if james := fresh("INB-2026-0006"):
+    james = fresh("INB-2026-0006")
+    if james and not Eligibility.objects.filter(learner=james).exists():
         # Intake done, contract not yet signed: the declaration waits for him.
         services.eligibility_record(
             learner=james, register=Register.POPULATION, protection=Protection.NONE, actor=youssef

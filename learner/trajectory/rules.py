@@ -162,6 +162,7 @@ class Facts:
     nt2_provider: str = "cvo"  # "cvo", "cbe" or "utc"
     nt2_modules: tuple[Nt2Module, ...] = ()
     nt2_tests: tuple[ExamResult, ...] = ()
+    b1_tests: tuple[ExamResult, ...] = ()
     employment_service_registered_on: date | None = None
     # (day, hours) of each confirmed participation entry.
     participation: tuple[tuple[date, Decimal], ...] = ()
@@ -364,6 +365,7 @@ def fee_lines(facts: Facts, rules: RuleSet) -> list[FeeLine]:
     lines.extend(
         FeeLine("nt2_retest", rules.nt2_retest_fee, "per_attempt") for _ in facts.nt2_tests[1:]
     )
+    lines.extend(FeeLine("b1_test", rules.b1_test_fee, "per_attempt") for _ in facts.b1_tests)
     if facts.region == "brussels":
         return [FeeLine(line.item, Decimal(0), "brussels") for line in lines]
     return lines
@@ -556,10 +558,11 @@ class B1Obligation:
 
 def b1_obligation(facts: Facts, rules: RuleSet, attest_on: date, on: date) -> B1Obligation | None:
     """Obligated learners of working age without job, training or study: B1 oral test within the
-    window after the attest; lapses once a continuous activity period reaches N months in it."""
+    window after the attest; met by passing it; lapses once a continuous activity period reaches
+    N months in it."""
     if not facts.obligated or not of_working_age(facts, rules, attest_on):
         return None
-    if facts.working or facts.studying:
+    if facts.working or facts.studying or _first_pass(facts.b1_tests, on) is not None:
         return None
     due = add_months(attest_on, rules.b1_window_months)
     for period in facts.activity_periods:

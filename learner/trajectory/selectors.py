@@ -198,6 +198,7 @@ def _facts(
             for m in loaded[Nt2Module]
         ),
         nt2_tests=tuple(_exam(s) for s in sessions if s.kind == ExamKind.NT2),
+        b1_tests=tuple(_exam(s) for s in sessions if s.kind == ExamKind.B1),
         employment_service_registered_on=min(
             (r.registered_on for r in registrations), default=None
         ),

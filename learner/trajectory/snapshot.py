@@ -63,6 +63,7 @@ def facts_to_data(facts: rules.Facts) -> dict[str, Any]:
             [m.lestijden, m.attended_lestijden, _day(m.ended_on)] for m in facts.nt2_modules
         ],
         "nt2_tests": [_exam(r) for r in facts.nt2_tests],
+        "b1_tests": [_exam(r) for r in facts.b1_tests],
         "employment_service_registered_on": _day(facts.employment_service_registered_on),
         "participation": [[day.isoformat(), str(hours)] for day, hours in facts.participation],
         "activity_periods": [_period(p) for p in facts.activity_periods],
@@ -95,6 +96,7 @@ def facts_from_data(data: dict[str, Any]) -> rules.Facts:
             for lestijden, attended, ended in data["nt2_modules"]
         ),
         nt2_tests=tuple(_exam_from(r) for r in data["nt2_tests"]),
+        b1_tests=tuple(_exam_from(r) for r in data.get("b1_tests", [])),
         employment_service_registered_on=_parse(data["employment_service_registered_on"]),
         participation=tuple(
             (date.fromisoformat(day), Decimal(hours)) for day, hours in data["participation"]

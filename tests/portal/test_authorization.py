@@ -43,6 +43,18 @@ def every(status: int, **overrides: int) -> dict[str, int]:
 STAFF_ONLY_302 = {"anonymous": 302, "unverified_staff": 302}
 # The site operator is a superuser without an agency: the admin site, but no learner in scope.
 
+LEARNER_ONLY = every(403, **STAFF_ONLY_302, learner=200, other_learner=200)
+ACTING_ON_DOSSIER = every(
+    403,
+    **STAFF_ONLY_302,
+    case_manager=200,
+    agency_admin=200,
+    other_case_manager=404,
+    foreign_admin=404,
+    operator=404,
+)
+ADMINS_ONLY = every(403, **STAFF_ONLY_302, agency_admin=200, foreign_admin=200, operator=200)
+
 # name → (method, args, expected status per role)
 EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     "shell:home": ("GET", [], every(200, anonymous=302, unverified_staff=302)),
@@ -100,6 +112,60 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
         ),
     ),
     "set_language": ("POST", [], every(302)),
+    **{
+        f"trajectory:{name}": ("GET", [], LEARNER_ONLY)
+        for name in ("timeline", "fees", "declaration", "proof")
+    },
+    # An unknown code: the same "not valid" page for everyone (unverified staff finish sign-in).
+    "trajectory_public:verify": ("GET", ["unknown"], every(404, unverified_staff=302)),
+    **{
+        f"trajectory_staff:{name}": ("GET", [DOSSIER], ACTING_ON_DOSSIER)
+        for name in ("eligibility", "contract", "deadline", "referral")
+    },
+    "trajectory_staff:record": ("GET", [DOSSIER, "mocourse"], ACTING_ON_DOSSIER),
+    # No such session or request: in scope 404 as well.
+    "trajectory_staff:exam_result": (
+        "GET",
+        [DOSSIER, "999"],
+        {**ACTING_ON_DOSSIER, "case_manager": 404, "agency_admin": 404},
+    ),
+    "trajectory_staff:decide": (
+        "POST",
+        [DOSSIER, "exemption", "999"],
+        {**ACTING_ON_DOSSIER, "case_manager": 404, "agency_admin": 404},
+    ),
+    # Refused by the rules (no contract yet): back to the dossier with the reason.
+    "trajectory_staff:attest": (
+        "POST",
+        [DOSSIER],
+        {**ACTING_ON_DOSSIER, "case_manager": 302, "agency_admin": 302},
+    ),
+    "trajectory_staff:advice": (
+        "POST",
+        [DOSSIER],
+        {**ACTING_ON_DOSSIER, "case_manager": 302, "agency_admin": 302},
+    ),
+    "trajectory_staff:rule_sets": ("GET", [], ADMINS_ONLY),
+    "trajectory_staff:rule_set_new": ("GET", [], ADMINS_ONLY),
+    "trajectory_staff:rule_set_edit": ("GET", ["1"], ADMINS_ONLY),
+    # The JSON API answers 403 to anonymous callers (no login page to send them to).
+    "api:own_trajectory": ("GET", [], {**LEARNER_ONLY, "anonymous": 403}),
+    "api:learner_trajectory": (
+        "GET",
+        [DOSSIER],
+        every(
+            403,
+            unverified_staff=302,
+            case_manager=200,
+            coordinator=200,
+            agency_admin=200,
+            other_case_manager=404,
+            foreign_admin=404,
+            operator=404,
+        ),
+    ),
+    # The API contract is public, like any published API description.
+    "api:schema": ("GET", [], every(200, unverified_staff=302)),
     # The admin site as a whole: only site operators (behind their second factor) get in.
     "admin:index": ("GET", [], every(302, operator=200)),
 }

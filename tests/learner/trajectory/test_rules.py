@@ -359,3 +359,157 @@ def test_interpreter_cost_is_covered_up_to_and_including_the_richttermijn() -> N
     assert r.interpreter_covered(contract, date(2027, 1, 31))
     assert not r.interpreter_covered(contract, date(2027, 2, 1))
     assert not r.interpreter_covered(contract, date(2026, 1, 30))
+
+
+# Eligibility, declaration, attendance, deadlines, pace -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("register", "protection", "reason"),
+    [
+        ("foreigners", "none", None),
+        ("population", "refugee", None),
+        ("foreigners", "subsidiary", None),
+        ("waiting", "pending", "asylum_pending"),
+        ("foreigners", "pending", "asylum_pending"),
+        ("none", "none", "not_in_register"),
+        ("waiting", "none", "not_in_register"),
+    ],
+)
+def test_only_people_in_the_registers_sign_and_never_while_asylum_is_pending(
+    register: str, protection: str, reason: str | None
+) -> None:
+    assert r.may_sign_contract(register, protection) == reason
+    assert r.nt2_only_referral_possible(register, protection) == (protection == "pending")
+
+
+def test_the_current_declaration_must_be_acknowledged_and_signed_where_required() -> None:
+    unsigned_ok = dataclasses.replace(RULES, declaration_signature_required=False)
+    check = r.may_sign_with_declaration
+    assert check(RULES, current_version=None, acknowledged_version=None, signed=False) == (
+        "no_declaration"
+    )
+    assert check(RULES, current_version=2, acknowledged_version=None, signed=False) == (
+        "declaration_not_acknowledged"
+    )
+    assert check(RULES, current_version=2, acknowledged_version=1, signed=True) == (
+        "declaration_outdated"
+    )
+    assert check(RULES, current_version=2, acknowledged_version=2, signed=False) == (
+        "declaration_not_signed"
+    )
+    assert check(unsigned_ok, current_version=2, acknowledged_version=2, signed=False) is None
+    assert check(RULES, current_version=2, acknowledged_version=2, signed=True) is None
+
+
+@pytest.mark.parametrize(
+    ("attended", "obligated", "judged"),
+    [
+        (100, True, r.Attendance.OK),
+        (91, True, r.Attendance.OK),
+        (90, True, r.Attendance.NUDGE),
+        (80, True, r.Attendance.ALERT),
+        (79, True, r.Attendance.IRREGULAR),
+        (60, False, r.Attendance.ALERT),
+        (49, False, r.Attendance.IRREGULAR),
+    ],
+)
+def test_attendance_thresholds_of_the_rule_set(
+    attended: int, obligated: bool, judged: r.Attendance
+) -> None:
+    assert r.attendance(RULES, planned=100, attended=attended, obligated=obligated) == judged
+
+
+def test_irregular_nt2_attendance_raises_a_signal_when_the_module_ends() -> None:
+    module = Nt2Module(120, attended_lestijden=60, ended_on=date(2026, 6, 30))
+    f = facts(nt2_modules=(module,), working=True)
+    assert r.signals(f, RULES, date(2026, 6, 29)) == []
+    assert r.signals(f, RULES, date(2026, 7, 1))[0] == r.Signal(
+        "irregular_nt2_participation", date(2026, 6, 30)
+    )
+
+
+def test_recorded_refusals_are_signals_but_a_refused_retest_not_once_uitgeleerd() -> None:
+    f = facts(
+        working=True,
+        noncompliance=(("refused_retest", date(2026, 5, 1)), ("refused_intake", SIGNED)),
+    )
+    assert {s.code for s in r.signals(f, RULES, date(2026, 5, 2))} == {
+        "refused_retest",
+        "refused_intake",
+    }
+    ceiling = dataclasses.replace(f, uitgeleerd=True)
+    assert {s.code for s in r.signals(ceiling, RULES, date(2026, 5, 2))} == {"refused_intake"}
+
+
+def test_uitgeleerd_routes_the_attest_to_manual_review() -> None:
+    decision = r.attest(facts(uitgeleerd=True), RULES, date(2026, 6, 1))
+    assert decision == r.AttestDecision(eligible=False, manual_review=True)
+
+
+def test_a_planned_session_costs_already_but_is_not_a_failed_attempt() -> None:
+    planned = ExamResult(date(2026, 3, 1), passed=False, taken=False)
+    f = facts(mo_tests=(planned,))
+    assert r.may_take_mo_test(f) == "test_already_planned"
+    assert r.mo_state(f, RULES, date(2026, 3, 2)).status == Status.OPEN
+    assert [line.item for line in r.fee_lines(f, RULES)] == ["mo_test"]
+
+
+def test_agreed_component_deadlines_move_with_a_suspension() -> None:
+    f = facts(
+        component_deadlines=((Pillar.MO, date(2026, 6, 30)),),
+        suspensions=(Period(date(2026, 3, 1), date(2026, 3, 10)),),
+    )
+    assert r.component_deadline(f, Pillar.MO, on=date(2026, 4, 1)) == date(2026, 7, 10)
+    assert r.component_deadline(f, Pillar.NT2, on=date(2026, 4, 1)) is None
+
+
+def test_at_this_pace_the_40_hours_are_reached_on_a_projected_day() -> None:
+    # 10 hours over the first 10 days (1 h/day): 30 more hours, 30 more days.
+    entries = tuple((date(2026, 3, d), Decimal(2)) for d in (1, 3, 5, 7, 10))
+    f = facts(participation=entries)
+    assert r.participation_projection(f, RULES, date(2026, 3, 10)) == date(2026, 4, 9)
+    assert r.participation_projection(facts(), RULES, date(2026, 3, 10)) is None
+
+
+def test_the_whole_picture_lists_deadlines_in_order_and_the_next_one() -> None:
+    f = facts(component_deadlines=((Pillar.NT2, date(2026, 12, 31)),))
+    picture = r.evaluate(f, RULES, date(2026, 2, 1))
+    assert [(d.kind, d.due_on) for d in picture.deadlines] == [
+        ("registration", date(2026, 3, 31)),
+        ("component", date(2026, 12, 31)),
+        ("richttermijn", date(2027, 1, 31)),
+    ]
+    assert picture.next_deadline == picture.deadlines[0]
+    assert picture.interpreter_covered
+
+
+@given(
+    signed=st.dates(min_value=date(2022, 1, 1), max_value=date(2030, 12, 31)),
+    length=st.integers(0, 900),
+    pauses=st.lists(st.tuples(st.integers(0, 900), st.integers(0, 120)), max_size=3),
+)
+def test_suspensions_only_ever_move_deadlines_later(
+    signed: date, length: int, pauses: list[tuple[int, int]]
+) -> None:
+    suspensions = tuple(
+        Period(signed + timedelta(days=start), signed + timedelta(days=start + days))
+        for start, days in pauses
+    )
+    base = facts(signed_on=signed, richttermijn=signed + timedelta(days=length))
+    moved = dataclasses.replace(base, suspensions=suspensions)
+    far = signed + timedelta(days=3000)
+    assert r.richttermijn(moved, on=far) >= r.richttermijn(base, on=far)
+    assert r.registration_deadline(moved, RULES, on=far) >= r.registration_deadline(
+        base, RULES, on=far
+    )
+
+
+def test_each_b1_attempt_costs_90_and_passing_it_ends_the_duty() -> None:
+    attest_on = date(2026, 6, 1)
+    passed = facts(b1_tests=(ExamResult(date(2027, 3, 1), passed=True, level="B1"),))
+    assert [(line.item, line.amount) for line in r.fee_lines(passed, RULES)] == [
+        ("b1_test", Decimal(90))
+    ]
+    assert r.b1_obligation(passed, RULES, attest_on, date(2027, 2, 28)) is not None
+    assert r.b1_obligation(passed, RULES, attest_on, date(2027, 3, 1)) is None

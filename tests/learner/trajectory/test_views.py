@@ -21,7 +21,7 @@ from learner.trajectory.models import (
     MoCourse,
     RuleSet,
 )
-from learner.trajectory.models.facts import ExamKind, MoCourseKind
+from learner.trajectory.models.facts import MoCourseKind
 from portal.accounts.models import Municipality, Role, User
 
 
