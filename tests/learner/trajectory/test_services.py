@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from learner.profiles.models import Employment, LearnerProfile
 from learner.trajectory import rules, services
@@ -496,3 +496,33 @@ def test_the_nightly_refresh_raises_signals_as_days_pass(
     with transaction.atomic():
         services.trajectory_refresh(learner=learner, actor=None, today=date(2024, 2, 1))
     assert state(learner).open_signals == 0  # as of then, nothing was late yet
+
+
+def test_the_learner_hears_of_progress_but_never_of_signals(
+    learner: LearnerProfile, case_manager: User, sign_contract: Callable[..., Contract]
+) -> None:
+    from portal.notifications.messages import notification_text
+    from portal.notifications.models import Notification
+
+    sign_contract(learner, signed_on=date(2024, 1, 31), richttermijn=date(2025, 1, 31))
+    assert Signal.objects.filter(learner=learner).exists()
+    codes_heard = set(
+        Notification.objects.filter(recipient=learner.user).values_list("code", flat=True)
+    )
+    assert "trajectory.contract.signed" in codes_heard
+    assert not any(".signal." in code for code in codes_heard)
+    session = services.fact_record(
+        learner=learner,
+        fact=ExamSession(kind=ExamKind.MO, session_on=date(2024, 6, 1)),
+        actor=case_manager,
+    )
+    services.exam_result_record(
+        session=session,  # type: ignore[arg-type]
+        outcome=ExamOutcome.PASSED,
+        level="",
+        actor=case_manager,
+    )
+    met = Notification.objects.get(recipient=learner.user, code="trajectory.pillar.met")
+    with translation.override("en"):
+        text = notification_text(met.code, met.params)
+    assert text == "Well done: Civic orientation (MO) is done."
