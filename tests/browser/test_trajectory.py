@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _seeded_rules(transactional_db: None) -> None:
+def _seeded_rules(db: None) -> None:
     """The data migration's rule set and declaration, again after earlier tests' flushes.
 
     (serialized_rollback cannot help: Playwright runs the tests in a greenlet whose context holds
