@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.events",
     "portal.notifications",
+    "portal.backoffice",
     "rest_framework",
     "drf_spectacular",
     "learner.profiles",
@@ -371,6 +372,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Per token (back office) or per person: generous for a sync, a ceiling for a runaway loop.
+    "DEFAULT_THROTTLE_RATES": {
+        "backoffice": _env("PORTAL_BACKOFFICE_RATE", "600/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Inburgering portal API",

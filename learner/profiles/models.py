@@ -82,6 +82,7 @@ class LearnerProfile(models.Model):
         default=Perspective.UNDETERMINED,
     )
     backoffice_updated_at = models.DateTimeField(_("last updated by the agency"))
+    backoffice_version = models.PositiveIntegerField(_("back-office version"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

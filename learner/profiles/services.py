@@ -115,3 +115,87 @@ def caseload_assign(
             },
         )
     return assignment
+
+
+class VersionConflictError(Exception):
+    """The back office sent an older version than the portal holds."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"The portal holds version {current_version}.")
+        self.current_version = current_version
+
+
+def learner_upsert_from_backoffice(
+    *,
+    agency: Agency,
+    dossier_number: str,
+    version: int,
+    values: dict[str, object],
+    case_manager: User | None = None,
+) -> tuple[LearnerProfile, bool]:
+    """Create or update a learner as the back office knows them; returns (profile, changed).
+
+    The back office owns these fields; the portal never edits them on a screen. An older
+    ``version`` raises ``VersionConflictError``, the same version changes nothing. Emits
+    ``profiles.learner.registered`` or ``profiles.learner.updated``.
+    """
+    with transaction.atomic():
+        profile = (
+            LearnerProfile.objects.select_for_update()
+            .select_related("user")
+            .filter(dossier_number=dossier_number)
+            .first()
+        )
+        if profile is not None and profile.agency_id != agency.pk:
+            # Another agency's learner: the same answer as an unknown one would leak existence.
+            raise ValidationError(_("This dossier number belongs to another agency."))
+        if profile is None:
+            profile = learner_register(
+                agency=agency,
+                dossier_number=dossier_number,
+                first_name=str(values["first_name"]),
+                last_name=str(values["last_name"]),
+                preferred_language=str(values["preferred_language"]),
+                spoken_languages=list(values.get("spoken_languages") or []),  # type: ignore[call-overload]
+                literacy=values["literacy"],  # type: ignore[arg-type]
+                municipality=values["municipality"],  # type: ignore[arg-type]
+                obligation=values["obligation"],  # type: ignore[arg-type]
+                employment=values["employment"],  # type: ignore[arg-type]
+                perspective=values.get("perspective") or Perspective.UNDETERMINED,  # type: ignore[arg-type]
+                birth_date=values.get("birth_date"),  # type: ignore[arg-type]
+            )
+            LearnerProfile.objects.filter(pk=profile.pk).update(backoffice_version=version)
+            profile.backoffice_version = version
+        else:
+            if version < profile.backoffice_version:
+                raise VersionConflictError(profile.backoffice_version)
+            if version == profile.backoffice_version:
+                return profile, False
+            for name in ("first_name", "last_name"):
+                setattr(profile.user, name, values[name])
+            profile.user.save(update_fields=["first_name", "last_name"])
+            for name in (
+                "spoken_languages",
+                "literacy",
+                "municipality",
+                "obligation",
+                "employment",
+                "perspective",
+                "birth_date",
+            ):
+                if name in values:
+                    setattr(profile, name, values[name])
+            profile.backoffice_version = version
+            profile.backoffice_updated_at = timezone.now()
+            profile.full_clean()
+            profile.save()
+            event_record(
+                code="profiles.learner.updated",
+                actor=None,
+                learner=profile.user,
+                agency=agency,
+                payload={"dossier_number": dossier_number, "version": version},
+            )
+        if case_manager is not None:
+            caseload_assign(learner=profile, case_manager=case_manager, actor=None)
+    return profile, True

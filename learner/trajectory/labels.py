@@ -97,6 +97,7 @@ SIGNAL: dict[str, _StrPromise] = {
 EVENT: dict[str, _StrPromise] = {
     "profiles.learner.registered": _("Dossier created"),
     "profiles.caseload.assigned": _("Case manager assigned"),
+    "profiles.learner.updated": _("Dossier updated by the agency"),
     "accounts.user.activated": _("Account activated"),
     "trajectory.fact.recorded": _("Fact recorded"),
     "trajectory.contract.signed": _("Contract signed"),

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class CurrentTransactionId(models.Func):
+    """The writing transaction's id on PostgreSQL (NULL on SQLite, which commits in id order).
+
+    The change feed pages by (transaction id, id) below the oldest transaction still running, so
+    an event committed late under a lower id is never skipped (see ``portal/backoffice``).
+    """
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        return "NULL", []
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        return "(pg_current_xact_id()::text::bigint)", []
 
 
 class Event(models.Model):
@@ -47,6 +66,9 @@ class Event(models.Model):
         related_name="+",
     )
     payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
+    transaction_id = models.BigIntegerField(
+        null=True, blank=True, editable=False, db_default=CurrentTransactionId()
+    )
 
     class Meta:
         verbose_name = _("event")
@@ -55,6 +77,7 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["learner", "id"], name="event_learner_idx"),
             models.Index(fields=["agency", "id"], name="event_agency_idx"),
+            models.Index(fields=["agency", "transaction_id", "id"], name="event_feed_idx"),
         ]
 
     def __str__(self) -> str:

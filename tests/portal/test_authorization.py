@@ -164,6 +164,15 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
             operator=404,
         ),
     ),
+    # The back-office API knows bearer tokens only: every session is "not authenticated".
+    **{
+        f"backoffice:{name}": (method, args, every(401, unverified_staff=302))
+        for name, method, args in (
+            ("ingest", "POST", []),
+            ("changes", "GET", []),
+            ("learner_trajectory", "GET", [DOSSIER]),
+        )
+    },
     # The API contract is public, like any published API description.
     "api:schema": ("GET", [], every(200, unverified_staff=302)),
     # The admin site as a whole: only site operators (behind their second factor) get in.

@@ -14,6 +14,7 @@ from learner.trajectory.services.facts import (
     decision_record,
     exam_result_record,
     fact_record,
+    fact_upsert,
 )
 from learner.trajectory.services.refresh import trajectory_refresh
 from learner.trajectory.services.rule_sets import rule_set_save
@@ -30,6 +31,7 @@ __all__ = [
     "eligibility_record",
     "exam_result_record",
     "fact_record",
+    "fact_upsert",
     "nt2_referral_record",
     "rule_set_save",
     "trajectory_refresh",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
 from learner.profiles.models import LearnerProfile
+from learner.profiles.services import VersionConflictError
 from learner.trajectory import rules
 from learner.trajectory.models import (
     ActivityPeriod,
     Contract,
+    Eligibility,
     EmploymentServiceRegistration,
     ExamSession,
     Exemption,
@@ -23,7 +28,7 @@ from learner.trajectory.models import (
     Screening,
     Suspension,
 )
-from learner.trajectory.models.facts import DecisionStatus, ExamKind, ExamOutcome
+from learner.trajectory.models.facts import DecisionStatus, ExamKind, ExamOutcome, Source
 from learner.trajectory.reasons import refusal
 from learner.trajectory.selectors import gather
 from learner.trajectory.services.refresh import lock, trajectory_refresh
@@ -166,3 +171,68 @@ def decision_record(
         )
         trajectory_refresh(learner=learner, actor=actor)
     return decision
+
+
+# Back office -------------------------------------------------------------------------------------
+
+# What the back office may send, beyond the case manager's kinds: it owns eligibility too.
+UPSERTABLE: tuple[type[Fact], ...] = (Eligibility, *RECORDABLE)
+# One of these per learner: the back office's record replaces the portal's.
+SINGLE_PER_LEARNER = (Eligibility, Nt2Route, LearningCeiling)
+
+
+def fact_upsert(
+    *,
+    learner: LearnerProfile,
+    model: type[Fact],
+    external_id: str,
+    version: int,
+    values: dict[str, Any],
+    updated_at: datetime | None = None,
+) -> tuple[Fact, bool]:
+    """Create or update the fact the back office knows as ``external_id``; (fact, changed).
+
+    The back office is the system of record: no planning checks (its test results happened), but
+    the model's own validation holds. An older ``version`` than stored raises
+    ``VersionConflictError``; the same version changes nothing. Emits
+    ``trajectory.fact.recorded`` and recomputes the trajectory.
+    """
+    if model not in UPSERTABLE:
+        raise TypeError(f"{model.__name__} is not sent by the back office.")
+    with transaction.atomic():
+        learner = lock(learner)
+        if model is not Eligibility and not Contract.objects.filter(learner=learner).exists():
+            raise refusal("no_contract")
+        records = model._default_manager.select_for_update().filter(learner=learner)
+        existing = records.filter(external_id=external_id).first()
+        if existing is None and model in SINGLE_PER_LEARNER:
+            existing = records.first()
+        if existing is not None and existing.source == Source.BACKOFFICE:
+            if version < existing.version:
+                raise VersionConflictError(existing.version)
+            if version == existing.version:
+                return existing, False
+        fact = existing or model(learner=learner)
+        for name, value in values.items():
+            setattr(fact, name, value)
+        fact.source = Source.BACKOFFICE
+        fact.external_id = external_id
+        fact.version = version
+        fact.recorded_by = None
+        fact.updated_at = updated_at or timezone.now()
+        fact.full_clean()
+        fact.save()
+        event_record(
+            code="trajectory.fact.recorded",
+            actor=None,
+            learner=learner.user,
+            agency=learner.agency,
+            payload={
+                "kind": model._meta.model_name,
+                "id": fact.pk,
+                "external_id": external_id,
+                "version": version,
+            },
+        )
+        trajectory_refresh(learner=learner, actor=None)
+    return fact, True

@@ -1,0 +1,165 @@
+"""The back-office API, v1: ingest, the change feed, a learner's trajectory on any day.
+
+Authenticated by the agency's bearer token; every query is scoped to that agency.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers as drf
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from learner.profiles.models import LearnerProfile
+from learner.trajectory import selectors as trajectory_selectors
+from learner.trajectory.api import TrajectorySerializer, trajectory_document
+from portal.backoffice import selectors, serializers, services
+from portal.backoffice.authentication import BackOffice, IsBackOffice, TokenAuthentication
+from portal.backoffice.models import ApiToken
+
+MAX_PAGE = 1000
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """Requests per token (``PORTAL_BACKOFFICE_RATE``): a ceiling for a runaway sync loop."""
+
+    scope = "backoffice"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        token = request.auth
+        return f"throttle_backoffice_{token.pk}" if isinstance(token, ApiToken) else None
+
+
+class BackOfficeView(APIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsBackOffice]
+    throttle_classes = [TokenRateThrottle]
+
+    @property
+    def caller(self) -> BackOffice:
+        return self.request.user  # type: ignore[return-value]
+
+
+class Ingest(BackOfficeView):
+    @extend_schema(
+        request=serializers.IngestRequest,
+        responses={200: serializers.IngestResponse, 207: serializers.IngestResponse},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="Unique per batch; a replay returns the first answer unchanged.",
+            )
+        ],
+        operation_id="backoffice_ingest",
+    )
+    def post(self, request: Request) -> Response:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or len(key) > 200:
+            raise ValidationError({"Idempotency-Key": ["Required, at most 200 characters."]})
+        agency = self.caller.agency
+        digest = services.request_digest(request.data)
+        earlier = services.idempotent_answer(agency=agency, key=key, digest=digest)
+        if earlier is not None:
+            if earlier.request_digest != digest:
+                return Response(
+                    {"detail": "This Idempotency-Key was used for another request."},
+                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+                )
+            return Response(
+                earlier.response,
+                status=earlier.status_code,
+                headers={"Idempotent-Replayed": "true"},
+            )
+        body = serializers.IngestRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        results = services.ingest_batch(agency=agency, items=body.validated_data["items"])
+        code = 200 if all(r.code in {200, 201} for r in results) else 207
+        payload = services.results_payload(results)
+        stored = services.idempotent_store(
+            agency=agency, key=key, digest=digest, status_code=code, response=payload
+        )
+        return Response(stored.response, status=stored.status_code)
+
+
+class Changes(BackOfficeView):
+    @extend_schema(
+        responses=serializers.ChangesResponse,
+        parameters=[
+            OpenApiParameter("after", OpenApiTypes.STR, required=False),
+            OpenApiParameter("limit", OpenApiTypes.INT, required=False),
+        ],
+        operation_id="backoffice_changes",
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            cursor = selectors.Cursor.decode(request.query_params.get("after", ""))
+        except selectors.BadCursorError as exc:
+            raise ValidationError({"after": ["Not a cursor this API gave."]}) from exc
+        limit = _bounded_int(request.query_params.get("limit"), default=100, maximum=MAX_PAGE)
+        events, next_cursor, has_more = selectors.changes_after(
+            agency=self.caller.agency, cursor=cursor, limit=limit
+        )
+        changes: list[dict[str, Any]] = [
+            {
+                "event_id": event.event_id,
+                "code": event.code,
+                "occurred_at": event.occurred_at,
+                "learner": event.learner.username if event.learner else None,
+                "actor_role": event.actor.role if event.actor else None,
+                "payload": event.payload,
+            }
+            for event in events
+        ]
+        return Response(
+            {"changes": changes, "next_cursor": next_cursor.encode(), "has_more": has_more}
+        )
+
+
+class AsOf(drf.Serializer):
+    as_of = drf.DateField(required=False)
+
+
+class LearnerTrajectory(BackOfficeView):
+    @extend_schema(
+        responses=TrajectorySerializer,
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
+        operation_id="backoffice_learner_trajectory",
+    )
+    def get(self, request: Request, dossier_number: str) -> Response:
+        query = AsOf(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        on: date = query.validated_data.get("as_of") or timezone.localdate()
+        profile = (
+            LearnerProfile.objects.filter(agency=self.caller.agency, dossier_number=dossier_number)
+            .select_related("trajectory_state")
+            .first()
+        )
+        if profile is None:
+            raise Http404
+        view = trajectory_selectors.view_of(profile, on=on)
+        return Response(TrajectorySerializer(trajectory_document(view, on)).data)
+
+
+def _bounded_int(text: str | None, *, default: int, maximum: int) -> int:
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise ValidationError({"limit": ["A whole number."]}) from exc
+    if not 1 <= value <= maximum:
+        raise ValidationError({"limit": [f"Between 1 and {maximum}."]})
+    return value
