@@ -26,6 +26,7 @@ from learner.trajectory.models import Contract, Declaration, DeclarationAcknowle
 from learner.trajectory.models.facts import DeadlineComponent, Source
 from learner.trajectory.selectors import declaration_current
 from learner.trajectory.services.refresh import lock
+from learner.trajectory.services.refresh import refresh_deferred as trajectory_refresh_deferred
 from portal.accounts.models import Agency, Municipality, Role, User
 from portal.backoffice import serializers
 from portal.backoffice.authentication import PREFIX_LENGTH, token_digest
@@ -95,34 +96,44 @@ def _errors(exc: ValidationError | ApiValidationError) -> Any:
 
 
 def ingest_batch(*, agency: Agency, items: list[dict[str, Any]]) -> list[ItemResult]:
-    """Apply each item in order (a contract after its eligibility, a result after its contract)."""
-    results = []
+    """Apply the items of each learner in order, in one transaction per learner.
+
+    Each item has its own savepoint (a failing item leaves the others applied) and the
+    learner's trajectory is recomputed once, after their last item.
+    """
+    by_learner: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for index, item in enumerate(items):
-        result = ItemResult(
-            index=index,
-            kind=item["kind"],
-            external_id=item["external_id"],
-            status="applied",
-            code=201,
-            version=item["version"],
-        )
-        try:
+        by_learner.setdefault(item["learner"], []).append((index, item))
+    results: list[ItemResult] = []
+    for group in by_learner.values():
+        with transaction.atomic(), trajectory_refresh_deferred():
+            results.extend(_apply_one(agency, index, item) for index, item in group)
+    return sorted(results, key=lambda result: result.index)
+
+
+def _apply_one(agency: Agency, index: int, item: dict[str, Any]) -> ItemResult:
+    result = ItemResult(
+        index=index,
+        kind=item["kind"],
+        external_id=item["external_id"],
+        status="applied",
+        code=201,
+        version=item["version"],
+    )
+    try:
+        with transaction.atomic():  # the item's savepoint
             changed = _apply(agency, item)
-        except VersionConflictError as exc:
-            result.status, result.code, result.current_version = (
-                "conflict",
-                409,
-                exc.current_version,
-            )
-        except LearnerProfile.DoesNotExist:
-            result.status, result.code = "not_found", 404
-        except (ValidationError, ApiValidationError) as exc:
-            result.status, result.code, result.detail = "invalid", 422, _errors(exc)
-        else:
-            if not changed:
-                result.status, result.code = "unchanged", 200
-        results.append(result)
-    return results
+    except VersionConflictError as exc:
+        result.status, result.code = "conflict", 409
+        result.current_version = exc.current_version
+    except LearnerProfile.DoesNotExist:
+        result.status, result.code = "not_found", 404
+    except (ValidationError, ApiValidationError) as exc:
+        result.status, result.code, result.detail = "invalid", 422, _errors(exc)
+    else:
+        if not changed:
+            result.status, result.code = "unchanged", 200
+    return result
 
 
 def _learner(agency: Agency, dossier_number: str) -> LearnerProfile:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +21,27 @@ from portal.events.services import event_record
 
 # Record fields that are bookkeeping, not content: the dossier shows them apart (source, age).
 BOOKKEEPING = {"id", "learner", "source", "external_id", "version", "recorded_by", "updated_at"}
+
+
+# Learners whose refresh waits for the end of a batch (see ``refresh_deferred``).
+_deferred: ContextVar[dict[int, LearnerProfile] | None] = ContextVar("deferred", default=None)
+
+
+@contextmanager
+def refresh_deferred() -> Iterator[None]:
+    """Within this block, refresh each learner once, at its end, instead of after every write.
+
+    For batches (the back office sends many facts per learner): the caller's transaction still
+    holds the facts and the rebuilt read model together. Not used if the block raises.
+    """
+    pending: dict[int, LearnerProfile] = {}
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for learner in pending.values():
+        trajectory_refresh(learner=lock(learner), actor=None)
 
 
 def lock(learner: LearnerProfile) -> LearnerProfile:
@@ -155,15 +179,20 @@ def _signal_event(code: str, signal: Signal, actor: User | None) -> None:
 
 def trajectory_refresh(
     *, learner: LearnerProfile, actor: User | None, today: date | None = None
-) -> TrajectoryState:
+) -> TrajectoryState | None:
     """Rebuild the learner's read model for ``today`` and sync their signals.
 
     Runs inside the caller's transaction after the learner's lock (``lock``). Emits
     ``trajectory.pillar.met`` for each pillar done since the last refresh and
-    ``trajectory.signal.raised`` / ``.withdrawn`` as the facts and the days require.
+    ``trajectory.signal.raised`` / ``.withdrawn`` as the facts and the days require. Inside
+    ``refresh_deferred`` it only notes the learner (and returns None).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("trajectory_refresh must run inside the writer's transaction.")
+    pending = _deferred.get()
+    if pending is not None:
+        pending[learner.pk] = learner
+        return None
     today = today or timezone.localdate()
     gathered = gather(learner)
     trajectory = (
