@@ -41,14 +41,25 @@ def wait_until(page: Page, expression: str, timeout_s: float = 10) -> None:
 
 
 def wait_for_worker(page: Page) -> None:
+    """Wait until a service worker controls the page.
+
+    A page whose navigation started while the first worker was still activating can miss that
+    worker's clients.claim() (it was not a client yet) and stays uncontrolled until its next
+    navigation, as browsers specify: then one reload, as a person's next tap would, is enough.
+    """
     try:
         wait_until(page, "navigator.serviceWorker.controller !== null")
+        return
     except AssertionError:
         state = page.evaluate(
             "navigator.serviceWorker.getRegistration().then(r => r && "
             "[r.installing?.state, r.waiting?.state, r.active?.state])"
         )
-        raise AssertionError(f"no controlling worker; registration: {state}") from None
+    if state and state[2] == "activated":
+        page.reload()
+        wait_until(page, "navigator.serviceWorker.controller !== null")
+        return
+    raise AssertionError(f"no controlling worker; registration: {state}")
 
 
 def cache_names(page: Page) -> list[str]:
