@@ -54,6 +54,7 @@ REASONS: dict[str, _StrPromise] = {
     ),
     "rule_set_must_start_in_future": _("A new rule set must start after today."),
     "rule_set_date_taken": _("Another rule set already starts on that date."),
+    "owned_by_backoffice": _("The agency's back office keeps this record: change it there."),
 }
 
 

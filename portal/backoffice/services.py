@@ -234,6 +234,7 @@ def _apply_contract(learner: LearnerProfile, item: dict[str, Any]) -> bool:
                     new=day,
                     reason=f"Back office, version {version}",
                     actor=None,
+                    from_backoffice=True,
                 )
         Contract.objects.filter(pk=contract.pk).update(
             external_id=item["external_id"], version=version, source=Source.BACKOFFICE

@@ -43,6 +43,8 @@ def eligibility_record(
         eligibility = Eligibility.objects.filter(learner=learner).first() or Eligibility(
             learner=learner
         )
+        if source == Source.PORTAL and eligibility.source == Source.BACKOFFICE:
+            raise refusal("owned_by_backoffice")
         eligibility.register = register
         eligibility.protection = protection
         eligibility.source = source
@@ -197,6 +199,7 @@ def contract_deadline_change(
     new: date | None,
     reason: str,
     actor: User | None,
+    from_backoffice: bool = False,
 ) -> DeadlineChange:
     """Change the richttermijn or one component deadline, keeping who, when, why and the old value.
 
@@ -210,6 +213,8 @@ def contract_deadline_change(
         contract = Contract.objects.filter(learner=learner).first()
         if contract is None:
             raise refusal("no_contract")
+        if from_backoffice is False and contract.source == Source.BACKOFFICE:
+            raise refusal("owned_by_backoffice")
         if component == DeadlineComponent.RICHTTERMIJN and (
             new is None or new < contract.signed_on
         ):

@@ -87,6 +87,8 @@ def fact_record(*, learner: LearnerProfile, fact: Fact, actor: User | None) -> F
             raise refusal("no_contract")
         if isinstance(fact, SINGLE):
             existing = type(fact)._default_manager.filter(learner=learner).first()
+            if existing is not None and existing.source == Source.BACKOFFICE:
+                raise refusal("owned_by_backoffice")
             if existing is not None:
                 fact.pk = existing.pk
         fact.learner = learner

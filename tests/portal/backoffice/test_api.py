@@ -275,3 +275,57 @@ def test_a_bad_cursor_or_limit_is_a_clear_400(api: Api) -> None:
     assert api.call("GET", "changes?after=!!")[0] == 400
     assert api.call("GET", "changes?limit=0")[0] == 400
     assert api.call("GET", "changes?limit=5000")[0] == 400
+
+
+def test_back_office_records_are_read_only_in_the_portal(
+    api: Api, make_staff: Callable[..., User]
+) -> None:
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from learner.trajectory import services as trajectory
+    from learner.trajectory.models import Nt2Route
+    from learner.trajectory.models.facts import DeadlineComponent
+    from portal.accounts.models import Role
+
+    api.ingest(start_items("KBI-6"))
+    profile = LearnerProfile.objects.get(dossier_number="KBI-6")
+    case_manager = make_staff(Role.CASE_MANAGER, "tb.ro")
+
+    def refused(call: Callable[[], object]) -> None:
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert caught.value.code == "owned_by_backoffice"
+
+    refused(
+        lambda: trajectory.contract_deadline_change(
+            learner=profile,
+            component=DeadlineComponent.RICHTTERMIJN,
+            new=date(2027, 6, 1),
+            reason="typed over",
+            actor=case_manager,
+        )
+    )
+    refused(
+        lambda: trajectory.eligibility_record(
+            learner=profile, register="none", protection="none", actor=case_manager
+        )
+    )
+    api.ingest(
+        [
+            {
+                "kind": "nt2_route",
+                "learner": "KBI-6",
+                "external_id": "R-1",
+                "version": 1,
+                "values": {"provider_type": "cvo", "provider_name": "CVO Leuven"},
+            }
+        ]
+    )
+    refused(
+        lambda: trajectory.fact_record(
+            learner=profile, fact=Nt2Route(provider_type="utc"), actor=case_manager
+        )
+    )
+    assert Nt2Route.objects.get().provider_type == "cvo"
