@@ -61,11 +61,6 @@ def learner_for(*, user: User, dossier_number: str) -> LearnerProfile:
     return _with_case_manager(learners_visible_to(user=user)).get(dossier_number=dossier_number)
 
 
-def own_profile(*, user: User) -> LearnerProfile | None:
-    """The signed-in learner's own profile, or None for anyone else."""
-    return _with_case_manager(learners_visible_to(user=user)).filter(user=user).first()
-
-
 def case_manager_of(profile: LearnerProfile) -> User | None:
     """The case manager currently following a profile fetched through these selectors."""
     assignments = getattr(profile, "open_assignments", None)

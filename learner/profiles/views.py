@@ -9,7 +9,6 @@ from django.utils.http import urlencode
 
 from learner.profiles import selectors
 from learner.profiles.models import LearnerProfile
-from learner.trajectory import labels as trajectory_labels
 from learner.trajectory import presenters as trajectory_presenters
 from learner.trajectory import selectors as trajectory_selectors
 from learner.trajectory.models import TrajectoryState
@@ -31,7 +30,14 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         user=user, search=search, due_within_days=14 if due else None, signals_open=signals_open
     )
     page = Paginator(caseload, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(profile, selectors.case_manager_of(profile), _state_of(profile)) for profile in page]
+    rows = [
+        (
+            profile,
+            selectors.case_manager_of(profile),
+            trajectory_presenters.caseload_columns(_state_of(profile)),
+        )
+        for profile in page
+    ]
     # The pager keeps the search and filters before its page parameter.
     kept = {"q": search, "due": "14" if due else "", "signals": "open" if signals_open else ""}
     kept_query = urlencode({k: v for k, v in kept.items() if v})
@@ -45,9 +51,6 @@ def learner_list(request: HttpRequest) -> HttpResponse:
             "due": due,
             "signals_open": signals_open,
             "search_query": f"{kept_query}&" if kept_query else "",
-            "pillar_labels": trajectory_labels.PILLAR,
-            "status_labels": trajectory_labels.STATUS,
-            "deadline_labels": trajectory_labels.DEADLINE,
         },
     )
 
@@ -75,6 +78,6 @@ def learner_detail(request: HttpRequest, dossier_number: str) -> HttpResponse:
             "case_manager": selectors.case_manager_of(profile),
             "may_issue_code": acting,
             "acting": acting,
-            **trajectory_presenters.dossier_context(profile, acting=acting),
+            **trajectory_presenters.dossier_context(profile, agency_staff=acting),
         },
     )

@@ -100,7 +100,8 @@ class TrajectorySerializer(serializers.Serializer):
     participation = ParticipationSerializer(allow_null=True)
 
 
-def trajectory_document(view: View, on: date) -> dict[str, Any]:
+def trajectory_document(view: View, on: date, *, with_signals: bool = True) -> dict[str, Any]:
+    """The JSON document; ``with_signals`` False for readers outside the agency (coordinators)."""
     trajectory, facts, rule_set = view.trajectory, view.facts, view.rule_set
     data = view.data
     base: dict[str, Any] = {
@@ -140,7 +141,9 @@ def trajectory_document(view: View, on: date) -> dict[str, Any]:
         "fee_lines": [
             {"item": f.item, "amount": f.amount, "reason": f.reason} for f in trajectory.fee_lines
         ],
-        "signals": [{"code": s.code, "raised_on": s.raised_on} for s in trajectory.signals],
+        "signals": [{"code": s.code, "raised_on": s.raised_on} for s in trajectory.signals]
+        if with_signals
+        else [],
         "attest": {
             "eligible": trajectory.attest.eligible,
             "on": trajectory.attest.on,
@@ -203,4 +206,6 @@ class LearnerTrajectory(APIView):
         except LearnerProfile.DoesNotExist as exc:
             raise Http404 from exc
         view = selectors.view_of(profile, on=on)
-        return Response(TrajectorySerializer(trajectory_document(view, on)).data)
+        # Enforcement data stays with the agency: a municipality's coordinator gets no signals.
+        document = trajectory_document(view, on, with_signals=user.role != Role.COORDINATOR)
+        return Response(TrajectorySerializer(document).data)

@@ -72,7 +72,6 @@ def _exam(
     session = services.fact_record(
         learner=profile, fact=ExamSession(kind=kind, session_on=day), actor=actor
     )
-    assert isinstance(session, ExamSession)  # noqa: S101
     services.exam_result_record(session=session, outcome=outcome, level=level, actor=actor)
 
 
@@ -186,7 +185,6 @@ def demo_trajectories(*, learners: dict[str, LearnerProfile], staff: dict[str, U
             ),
             actor=youssef,
         )
-        assert isinstance(suspension, Suspension)  # noqa: S101
         services.decision_record(decision=suspension, approve=True, actor=youssef)
         services.fact_record(
             learner=abdi,

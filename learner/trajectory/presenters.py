@@ -9,15 +9,24 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import number_format
+from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from learner.profiles.models import LearnerProfile
 from learner.trajectory import labels, rules, selectors
-from learner.trajectory.selectors import STAFF_ONLY_FACTS, View
+from learner.trajectory.forms import RECORD_FORMS
+from learner.trajectory.models import Signal, TrajectoryState
+from learner.trajectory.models.facts import DeadlineComponent, FeeItem, Source
+from learner.trajectory.selectors import View
+from portal.events.models import Event
 
 # The dossier's audit trail shows the latest events; the full log is in the admin and the feed.
 AUDIT_TRAIL_LENGTH = 50
+# Enforcement data and residence/protection status: for agency staff only, never for the
+# municipality's participation coordinator (who coaches pillar 4) nor the learner's own screens.
+AGENCY_ONLY_FACTS = frozenset({"eligibility", "noncompliance"})
 
 
 def euros(amount: Decimal) -> str:
@@ -67,6 +76,35 @@ def pillar_rows(view: View) -> list[PillarRow]:
     return rows
 
 
+def next_deadline_label(trajectory: rules.Trajectory | None) -> str:
+    upcoming = trajectory.next_deadline if trajectory else None
+    return str(labels.DEADLINE[upcoming.kind]) if upcoming else ""
+
+
+@dataclass(frozen=True)
+class CaseloadColumns:
+    """A caseload row's trajectory cells, from the stored state (no rules run per row)."""
+
+    pillars: list[tuple[str, str, str]]  # (pillar title, status label, status code)
+    next_deadline: date | None
+    next_deadline_label: str
+    open_signals: int
+
+
+def caseload_columns(state: TrajectoryState | None) -> CaseloadColumns | None:
+    if state is None or not state.pillars:
+        return None
+    return CaseloadColumns(
+        pillars=[
+            (str(labels.PILLAR[pillar]), str(labels.STATUS[value["status"]]), value["status"])
+            for pillar, value in state.pillars.items()
+        ],
+        next_deadline=state.next_deadline,
+        next_deadline_label=str(labels.DEADLINE.get(state.next_deadline_kind, "")),
+        open_signals=state.open_signals,
+    )
+
+
 @dataclass(frozen=True)
 class FeeRow:
     item: str
@@ -78,8 +116,6 @@ class FeeRow:
 def fee_rows(view: View) -> list[FeeRow]:
     if view.trajectory is None or view.rule_set is None:
         return []
-    from learner.trajectory.models.facts import FeeItem
-
     params = {
         "rate": euros(view.rule_set.nt2_fee_per_lestijd),
         "cap": euros(view.rule_set.nt2_fee_cap),
@@ -124,6 +160,12 @@ class RecordRow:
     raw: dict[str, Any]
 
 
+def short_date(value: str | None) -> str:
+    """An ISO date from the snapshot, in the reader's format; a dash when there is none."""
+    day = parse_date(value) if value else None
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
+
+
 def _display(model: Any, name: str, value: Any) -> str:
     try:
         field = model._meta.get_field(name)
@@ -135,15 +177,15 @@ def _display(model: Any, name: str, value: Any) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(field, models.DateField):
+        return short_date(value)
     return str(value)
 
 
-def record_rows(view: View, *, staff: bool) -> list[RecordRow]:
-    from learner.trajectory.models.facts import Source
-
+def record_rows(view: View, *, agency_staff: bool) -> list[RecordRow]:
     rows = []
     for record in view.data.get("records", []):
-        if not staff and record["kind"] in STAFF_ONLY_FACTS:
+        if not agency_staff and record["kind"] in AGENCY_ONLY_FACTS:
             continue
         model = apps.get_model("trajectory", record["kind"])
         lines = []
@@ -169,40 +211,57 @@ def record_rows(view: View, *, staff: bool) -> list[RecordRow]:
     return rows
 
 
-def dossier_context(profile: Any, *, acting: bool) -> dict[str, Any]:
-    """What the staff dossier shows of the trajectory: three queries (state, events, signals)."""
-    from learner.trajectory.forms import RECORD_FORMS
-    from learner.trajectory.models import Signal
-    from portal.events.models import Event
+def dossier_context(profile: LearnerProfile, *, agency_staff: bool) -> dict[str, Any]:
+    """What the staff dossier shows of the trajectory: the state, the events, the signals.
 
+    Signals, eligibility and non-compliance records only for agency staff (``agency_staff``).
+    """
     view = selectors.view_of(profile)
     trajectory = view.trajectory
-    events = list(
-        Event.objects.filter(learner_id=profile.user_id)
-        .select_related("actor")
-        .order_by("-id")[:AUDIT_TRAIL_LENGTH]
+    events = Event.objects.filter(learner_id=profile.user_id).select_related("actor")
+    if not agency_staff:
+        events = events.exclude(code__startswith="trajectory.signal.")
+    signals = (
+        list(Signal.objects.filter(learner=profile).order_by("-raised_on", "-id"))
+        if agency_staff
+        else []
     )
-    signals = list(Signal.objects.filter(learner=profile).order_by("-raised_on", "-id"))
-    records = record_rows(view, staff=True)
+    latest_events = events.order_by("-id")[:AUDIT_TRAIL_LENGTH]
+    records = record_rows(view, agency_staff=agency_staff)
+    attest = view.data.get("attest")
     owed, paid = fee_totals(view)
+    components = dict(DeadlineComponent.choices)
     return {
         "view": view,
         "trajectory": trajectory,
         "pillars": pillar_rows(view),
-        "deadlines": [
-            (d, labels.DEADLINE[d.kind]) for d in (trajectory.deadlines if trajectory else [])
-        ],
         "records": records,
         "planned_sessions": [
-            r for r in records if r.kind == "examsession" and r.raw["outcome"] == "planned"
+            (
+                r.record_id,
+                _display(apps.get_model("trajectory", r.kind), "kind", r.raw["kind"]),
+                short_date(r.raw["session_on"]),
+            )
+            for r in records
+            if r.kind == "examsession" and r.raw["outcome"] == "planned"
         ],
         "pending_decisions": [r for r in records if r.status == "requested"],
         "signals": [(s, labels.SIGNAL.get(s.code, s.code)) for s in signals],
-        "events": [(e, labels.EVENT.get(e.code, e.code)) for e in events],
-        "deadline_changes": view.data.get("deadline_changes", []),
+        "events": [(e, labels.EVENT.get(e.code, e.code)) for e in latest_events],
+        "deadline_changes": [
+            {
+                **change,
+                "component": components.get(change["component"], change["component"]),
+                "previous": short_date(change["previous"]),
+                "new": short_date(change["new"]),
+            }
+            for change in view.data.get("deadline_changes", [])
+        ],
         "advices": [parse_datetime(a["sent_at"]) for a in view.data.get("advices", [])],
-        "attest": view.data.get("attest"),
-        "fee_rows": fee_rows(view),
+        "attest": attest,
+        "attest_on": parse_date(view.data["attest"]["attest_on"])
+        if view.data.get("attest")
+        else None,
         "owed": owed,
         "paid": paid,
         "record_kinds": [

@@ -10,13 +10,14 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from learner.profiles.models import Employment, LearnerProfile, Obligation
-from learner.profiles.selectors import learners_visible_to
+from learner.profiles.selectors import learner_list_for, learners_visible_to
 from learner.trajectory import rules, snapshot
 from learner.trajectory.models import (
     ActivityPeriod,
     Attest,
     AuthorityAdvice,
     Contract,
+    ContractProof,
     DeadlineChange,
     Declaration,
     DeclarationAcknowledgement,
@@ -62,9 +63,6 @@ DOSSIER_FACTS: tuple[type[Model], ...] = (
     FeePayment,
     Nt2OnlyReferral,
 )
-# Only these stay out of what the learner's own screens and pack receive: they say nothing the
-# learner needs and reveal residence or protection status [QUALITY: never in the browser].
-STAFF_ONLY_FACTS = frozenset({"eligibility"})
 # Assumed when the register has not sent a birth date: working age, so no duty is hidden.
 UNKNOWN_AGE_YEARS = 30
 
@@ -96,7 +94,6 @@ class Gathered:
 
     profile: LearnerProfile
     contract: Contract | None
-    eligibility: Eligibility | None
     facts: rules.Facts | None
     rules: rules.RuleSet | None
     records: list[Model] = field(default_factory=list)
@@ -122,11 +119,9 @@ def gather(profile: LearnerProfile) -> Gathered:
     }
     noncompliance = list(_of(Noncompliance, profile))
     contract = next(iter(loaded[Contract]), None)
-    eligibility = next(iter(loaded[Eligibility]), None)
     gathered = Gathered(
         profile=profile,
         contract=contract,
-        eligibility=eligibility,
         facts=None,
         rules=None,
         records=[record for records in loaded.values() for record in records] + noncompliance,
@@ -263,8 +258,6 @@ def caseload_for(
     *, user: User, search: str = "", due_within_days: int | None = None, signals_open: bool = False
 ) -> QuerySet[LearnerProfile]:
     """The staff list with each learner's read model: scoped, searchable, filterable."""
-    from learner.profiles.selectors import learner_list_for
-
     profiles = learner_list_for(user=user, search=search).select_related("trajectory_state")
     if due_within_days is not None:
         today = timezone.localdate()
@@ -279,8 +272,6 @@ def caseload_for(
 
 def proof_valid_today(*, token: str) -> bool | None:
     """Whether the contract behind a proof token is valid today; None for an unknown token."""
-    from learner.trajectory.models import ContractProof
-
     proof = (
         ContractProof.objects.filter(token=token)
         .select_related("learner__trajectory_state")

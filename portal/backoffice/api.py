@@ -71,7 +71,7 @@ class Ingest(BackOfficeView):
             raise ValidationError({"Idempotency-Key": ["Required, at most 200 characters."]})
         agency = self.caller.agency
         digest = services.request_digest(request.data)
-        earlier = services.idempotent_answer(agency=agency, key=key, digest=digest)
+        earlier = services.idempotent_answer(agency=agency, key=key)
         if earlier is not None:
             if earlier.request_digest != digest:
                 return Response(

@@ -66,7 +66,8 @@ def request_digest(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def idempotent_answer(*, agency: Agency, key: str, digest: str) -> IdempotencyRecord | None:
+def idempotent_answer(*, agency: Agency, key: str) -> IdempotencyRecord | None:
+    """The answer stored for this key, if any (the caller compares the request digests)."""
     return IdempotencyRecord.objects.filter(agency=agency, key=key).first()
 
 

@@ -98,3 +98,27 @@ def test_the_timeline_declaration_and_proof_in_the_learners_language(
         assert "INB-4001" not in other.content()
     finally:
         public.close()
+
+
+def test_reading_and_signing_the_declaration_by_hand_in_arabic(
+    asgi_server: str,
+    page: Page,
+    make_learner: Callable[..., LearnerProfile],
+    case_manager: User,
+) -> None:
+    from learner.trajectory.models import DeclarationAcknowledgement
+
+    make_learner("INB-4002", case_manager=case_manager, pin="482915", language="ar")
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": asgi_server}])
+    sign_in(page, asgi_server, "INB-4002")
+    page.goto(f"{asgi_server}/trajectory/declaration/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.locator('input[name="read"]').check()
+    page.locator("#signed_name").fill("أمل حداد")
+    page.locator("form.stack button.primary").click()
+    expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator('input[name="read"]')).to_have_count(0)  # nothing left to sign
+    assert_no_violations(page)
+    acknowledgement = DeclarationAcknowledgement.objects.get(learner__dossier_number="INB-4002")
+    assert acknowledgement.language == "ar"
+    assert acknowledgement.signed_name == "أمل حداد"

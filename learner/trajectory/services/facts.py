@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -56,22 +56,26 @@ SINGLE = (Nt2Route, LearningCeiling)
 
 def _check_test_planning(learner: LearnerProfile, session: ExamSession) -> None:
     """The rules that refuse a test attempt before it is planned."""
-    facts = gather(learner).facts
-    assert facts is not None  # noqa: S101 (a contract exists: checked before)
+    gathered = gather(learner)
+    facts, rule_set = gathered.facts, gathered.rules
+    if facts is None or rule_set is None:
+        raise refusal("no_contract")
     if session.kind == ExamKind.MO:
         reason = rules.may_take_mo_test(facts)
     elif session.kind == ExamKind.MO_EXEMPTION:
         reason = rules.may_take_mo_exemption_test(facts)
     elif session.kind == ExamKind.NT2:
-        contract = Contract.objects.select_related("rule_set").get(learner=learner)
-        reason = rules.may_take_nt2_test(facts, contract.rule_set.as_rules())
+        reason = rules.may_take_nt2_test(facts, rule_set)
     else:
         reason = None
     if reason:
         raise refusal(reason)
 
 
-def fact_record(*, learner: LearnerProfile, fact: Fact, actor: User | None) -> Fact:
+F = TypeVar("F", bound=Fact)
+
+
+def fact_record(*, learner: LearnerProfile, fact: F, actor: User | None) -> F:
     """Record one fact about a learner with a contract, then recompute their trajectory.
 
     ``fact`` is an unsaved instance of a ``RECORDABLE`` model (its learner is set here). A test

@@ -38,10 +38,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
             "view": view,
             "trajectory": trajectory,
             "pillars": presenters.pillar_rows(view),
-            "deadlines": [
-                (d, presenters.labels.DEADLINE[d.kind])
-                for d in (trajectory.deadlines if trajectory else [])
-            ],
+            "next_deadline_label": presenters.next_deadline_label(trajectory),
             "attest": view.data.get("attest"),
             "attest_on": parse_date(view.data["attest"]["attest_on"])
             if view.data.get("attest")

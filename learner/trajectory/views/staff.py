@@ -15,6 +15,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -184,7 +185,10 @@ def exam_result(request: HttpRequest, dossier_number: str, session_id: int) -> H
         profile=profile,
         form=forms.ExamResultForm(request.POST or None),
         title=_("Result of the %(test)s of %(day)s")
-        % {"test": session.get_kind_display(), "day": session.session_on},
+        % {
+            "test": session.get_kind_display(),
+            "day": date_format(session.session_on, "SHORT_DATE_FORMAT"),
+        },
         save=lambda data: services.exam_result_record(
             session=session,
             outcome=ExamOutcome(data["outcome"]),

@@ -387,3 +387,27 @@ def test_home_timeline_dossier_and_caseload_stay_within_the_query_budget(
     ):
         with django_assert_max_num_queries(10):
             assert staff.get(url).status_code == 200
+
+
+def test_enforcement_data_and_protection_status_stay_with_the_agency(
+    learner: LearnerProfile,
+    case_manager: User,
+    leuven: Municipality,
+    make_staff: Callable[..., User],
+    sign_contract: Callable[..., Contract],
+    signed_in: Callable[[User], Client],
+) -> None:
+    # Signed long ago with nothing registered: late-registration signals are open.
+    sign_contract(learner, signed_on=date(2024, 1, 31), richttermijn=date(2025, 1, 31))
+    dossier = reverse("profiles:learner_detail", args=[learner.dossier_number])
+    api = reverse("api:learner_trajectory", args=[learner.dossier_number])
+    agency_page = signed_in(case_manager).get(dossier).content.decode()
+    assert "Signals to the agency (enforcement)" in agency_page
+    assert "Foreigners&#x27; register" in agency_page
+    assert signed_in(case_manager).get(api).json()["signals"]
+    coordinator = signed_in(make_staff(Role.COORDINATOR, "coord", municipality=leuven))
+    page = coordinator.get(dossier).content.decode()
+    assert "Signals to the agency (enforcement)" not in page
+    assert "Signal raised" not in page
+    assert "Foreigners&#x27; register" not in page
+    assert coordinator.get(api).json()["signals"] == []
