@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "portal.backoffice",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "learner.profiles",
     "learner.trajectory",
 ]
@@ -363,7 +365,7 @@ LOGGING = {
 }
 
 # APIs (Django REST framework + drf-spectacular) -------------------------------------------------
-# Session sign-in for the PWA's own JSON (the back-office API adds its tokens in issue 5); JSON
+# Session sign-in for the PWA's own JSON (the back-office API has its own tokens); JSON
 # only, no browsable API (its pages would need inline scripts our CSP forbids).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -377,6 +379,19 @@ REST_FRAMEWORK = {
         "backoffice": _env("PORTAL_BACKOFFICE_RATE", "600/minute"),
     },
 }
+# Background work (Django's Tasks API, backported; tasks stored in the portal's database) -------
+# A worker runs them: `manage.py db_worker` (one or more processes beside the web workers).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "webhooks"],
+    }
+}
+# Webhooks to the back office: how long one POST may take, and how long a delivery is retried
+# before it is parked in the dead-letter list for the agency admin.
+WEBHOOK_TIMEOUT_SECONDS = float(_env("PORTAL_WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_RETRY_HOURS = 72
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Inburgering portal API",
     "DESCRIPTION": "The learner portal's JSON: trajectory state for the offline pack and staff.",

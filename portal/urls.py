@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("staff/learners/", include("learner.profiles.urls")),
     path("staff/", include(trajectory_urls.staff_patterns)),
+    path("staff/webhooks/", include("portal.backoffice.staff_urls")),
     path("trajectory/", include("learner.trajectory.urls")),
     path("verify/", include(trajectory_urls.public_patterns)),
     path("api/backoffice/v1/", include("portal.backoffice.urls")),

@@ -6,7 +6,6 @@ Authenticated by the agency's bearer token; every query is scoped to that agency
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
@@ -23,7 +22,7 @@ from rest_framework.views import APIView
 from learner.profiles.models import LearnerProfile
 from learner.trajectory import selectors as trajectory_selectors
 from learner.trajectory.api import TrajectorySerializer, trajectory_document
-from portal.backoffice import selectors, serializers, services
+from portal.backoffice import selectors, serializers, services, webhooks
 from portal.backoffice.authentication import BackOffice, IsBackOffice, TokenAuthentication
 from portal.backoffice.models import ApiToken
 
@@ -85,13 +84,10 @@ class Ingest(BackOfficeView):
             )
         body = serializers.IngestRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        results = services.ingest_batch(agency=agency, items=body.validated_data["items"])
-        code = 200 if all(r.code in {200, 201} for r in results) else 207
-        payload = services.results_payload(results)
-        stored = services.idempotent_store(
-            agency=agency, key=key, digest=digest, status_code=code, response=payload
+        code, payload = services.ingest_idempotent(
+            agency=agency, key=key, digest=digest, items=body.validated_data["items"]
         )
-        return Response(stored.response, status=stored.status_code)
+        return Response(payload, status=code)
 
 
 class Changes(BackOfficeView):
@@ -112,17 +108,7 @@ class Changes(BackOfficeView):
         events, next_cursor, has_more = selectors.changes_after(
             agency=self.caller.agency, cursor=cursor, limit=limit
         )
-        changes: list[dict[str, Any]] = [
-            {
-                "event_id": event.event_id,
-                "code": event.code,
-                "occurred_at": event.occurred_at,
-                "learner": event.learner.username if event.learner else None,
-                "actor_role": event.actor.role if event.actor else None,
-                "payload": event.payload,
-            }
-            for event in events
-        ]
+        changes = [webhooks.event_document(event) for event in events]
         return Response(
             {"changes": changes, "next_cursor": next_cursor.encode(), "has_more": has_more}
         )

@@ -56,3 +56,74 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WebhookEndpoint(models.Model):
+    """Where an agency's back office wants events pushed, and the secret they are signed with.
+
+    The secret is kept as is: HMAC needs it on every delivery (unlike API tokens, which are only
+    compared). ``wake_at`` and ``leased_until`` coordinate the delivery tasks: at most one sends
+    at a time, and a new event wakes one up without queueing a task per event.
+    """
+
+    agency = models.OneToOneField(
+        "accounts.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="webhook_endpoint",
+    )
+    url = models.URLField(_("endpoint URL"), max_length=500)
+    secret = models.CharField(max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Delivery bookkeeping (see portal/backoffice/webhooks.py).
+    wake_at = models.DateTimeField(null=True, blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be delivered")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Not delivered (gave up)")
+
+
+class WebhookDelivery(models.Model):
+    """One event to push to one endpoint: written in the event's own transaction (an outbox)."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="+")
+    # Events of one learner go out in order; 0 for events about no learner.
+    learner_key = models.BigIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("last answer"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event"], name="one_delivery_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["endpoint", "status", "id"], name="delivery_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.endpoint_id} ({self.status})"

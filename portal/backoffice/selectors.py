@@ -6,9 +6,10 @@ import base64
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
 from portal.accounts.models import Agency
+from portal.backoffice.models import DeliveryStatus, WebhookDelivery
 from portal.events.models import Event
 
 
@@ -78,3 +79,23 @@ def changes_after(
         return page, cursor, False
     last = page[-1]
     return page, Cursor(last.transaction_id or 0, last.pk), has_more
+
+
+def webhook_overview(agency: Agency) -> dict[str, int]:
+    """How many deliveries of the agency wait, were delivered and were given up, per status."""
+    counts = dict(
+        WebhookDelivery.objects.filter(endpoint__agency=agency)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {status.value: counts.get(status.value, 0) for status in DeliveryStatus}
+
+
+def dead_letters(agency: Agency) -> QuerySet[WebhookDelivery]:
+    """The agency's parked deliveries, newest event first (scoped: only its own endpoint)."""
+    return (
+        WebhookDelivery.objects.filter(endpoint__agency=agency, status=DeliveryStatus.DEAD)
+        .select_related("event__learner")
+        .order_by("-event_id")
+    )

@@ -1,7 +1,7 @@
 """Ingest from the back office: each item through the same services as the screens.
 
-Every item runs in its own transaction (a failing item never undoes the others) and answers like
-a single call would: applied (201), unchanged (200: same version again), conflict (409: the portal
+A batch is one transaction, with a savepoint per item (a failing item never undoes the others);
+each item answers like a single call would: applied (201), unchanged (200: same version again), conflict (409: the portal
 holds a newer version, returned as ``current_version``), invalid (422) or not found (404).
 """
 
@@ -71,21 +71,38 @@ def idempotent_answer(*, agency: Agency, key: str) -> IdempotencyRecord | None:
     return IdempotencyRecord.objects.filter(agency=agency, key=key).first()
 
 
-def idempotent_store(
-    *, agency: Agency, key: str, digest: str, status_code: int, response: dict[str, Any]
-) -> IdempotencyRecord:
-    """Keep the answer for replays; a concurrent twin that stored first wins (same content)."""
+class _TwinStoredFirstError(Exception):
+    """A concurrent request with the same key committed first: roll back, answer as it did."""
+
+
+def ingest_idempotent(
+    *, agency: Agency, key: str, digest: str, items: list[dict[str, Any]]
+) -> tuple[int, dict[str, Any]]:
+    """Apply a batch and keep its answer under ``key``, in one transaction: (status, answer).
+
+    The batch and its answer commit together, so a portal killed mid-batch has applied nothing
+    and a retry with the same key applies it once; a retry after commit gets the stored answer.
+    """
     try:
         with transaction.atomic():
-            return IdempotencyRecord.objects.create(
-                agency=agency,
-                key=key,
-                request_digest=digest,
-                status_code=status_code,
-                response=response,
-            )
-    except IntegrityError:
-        return IdempotencyRecord.objects.get(agency=agency, key=key)
+            results = ingest_batch(agency=agency, items=items)
+            code = 200 if all(r.code in {200, 201} for r in results) else 207
+            payload = results_payload(results)
+            try:
+                with transaction.atomic():
+                    IdempotencyRecord.objects.create(
+                        agency=agency,
+                        key=key,
+                        request_digest=digest,
+                        status_code=code,
+                        response=payload,
+                    )
+            except IntegrityError as exc:
+                raise _TwinStoredFirstError from exc
+    except _TwinStoredFirstError:
+        earlier = IdempotencyRecord.objects.get(agency=agency, key=key)
+        return earlier.status_code, earlier.response
+    return code, payload
 
 
 def _errors(exc: ValidationError | ApiValidationError) -> Any:
@@ -131,6 +148,9 @@ def _apply_one(agency: Agency, index: int, item: dict[str, Any]) -> ItemResult:
         result.status, result.code = "not_found", 404
     except (ValidationError, ApiValidationError) as exc:
         result.status, result.code, result.detail = "invalid", 422, _errors(exc)
+    except IntegrityError as exc:  # a database constraint the validation did not foresee
+        result.status, result.code = "invalid", 422
+        result.detail = {"non_field_errors": [str(exc).splitlines()[0][:200]]}
     else:
         if not changed:
             result.status, result.code = "unchanged", 200

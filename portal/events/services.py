@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from portal.backoffice.webhooks import outbox_add
 from portal.events.models import Event
 from portal.notifications.services import notifications_from_event
 
@@ -33,7 +34,8 @@ def event_record(
 
     The agency defaults to the learner's, so readers scoped to an agency see every event about
     its learners. The notifications the event causes are stored in the same transaction and
-    pushed live after commit; the back-office feed and webhooks read the log itself.
+    pushed live after commit; a webhook delivery to the agency's back office, if it has an
+    endpoint, is queued in the same transaction too (``portal.backoffice.webhooks``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise EventOutsideTransactionError(code)
@@ -45,4 +47,5 @@ def event_record(
         code=code, actor=actor, learner=learner, agency=agency, payload=payload or {}
     )
     notifications_from_event(event=event)
+    outbox_add(event)
     return event

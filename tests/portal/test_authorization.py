@@ -148,6 +148,15 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     "trajectory_staff:rule_sets": ("GET", [], ADMINS_ONLY),
     "trajectory_staff:rule_set_new": ("GET", [], ADMINS_ONLY),
     "trajectory_staff:rule_set_edit": ("GET", ["1"], ADMINS_ONLY),
+    "backoffice_staff:webhooks": ("GET", [], {**ADMINS_ONLY, "operator": 404}),
+    **{
+        f"backoffice_staff:{name}": (
+            "POST",
+            [],
+            {**ADMINS_ONLY, "agency_admin": 302, "foreign_admin": 302, "operator": 404},
+        )
+        for name in ("secret_rotate", "redeliver")
+    },
     # The JSON API answers 403 to anonymous callers (no login page to send them to).
     "api:own_trajectory": ("GET", [], {**LEARNER_ONLY, "anonymous": 403}),
     "api:learner_trajectory": (
