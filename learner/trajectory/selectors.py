@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -103,40 +104,70 @@ class Gathered:
     deadline_changes: list[DeadlineChange] = field(default_factory=list)
 
 
-def _of(model: type[Model], profile: LearnerProfile) -> QuerySet[Any]:
-    return model._default_manager.filter(learner=profile).select_related("recorded_by")
+def _grouped(queryset: QuerySet[Any], key: str = "learner_id") -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = {}
+    for record in queryset:
+        grouped.setdefault(getattr(record, key), []).append(record)
+    return grouped
 
 
 def gather(profile: LearnerProfile) -> Gathered:
     """Load the learner's facts and build ``rules.Facts`` (None before a contract exists)."""
-    loaded: dict[type[Model], list[Any]] = {
-        model: list(
-            _of(model, profile).select_related("rule_set", "declaration")
-            if model is Contract
-            else _of(model, profile)
-        )
-        for model in DOSSIER_FACTS
-    }
-    noncompliance = list(_of(Noncompliance, profile))
-    contract = next(iter(loaded[Contract]), None)
-    gathered = Gathered(
-        profile=profile,
-        contract=contract,
-        facts=None,
-        rules=None,
-        records=[record for records in loaded.values() for record in records] + noncompliance,
-        signals=list(Signal.objects.filter(learner=profile)),
-        attest=Attest.objects.filter(learner=profile).first(),
-        advices=list(AuthorityAdvice.objects.filter(learner=profile).select_related("sent_by")),
-        deadline_changes=list(
-            DeadlineChange.objects.filter(contract__learner=profile).select_related("changed_by")
-        ),
+    return gather_many([profile])[profile.pk]
+
+
+def gather_many(profiles: Sequence[LearnerProfile]) -> dict[int, Gathered]:
+    """``gather`` for many learners at once: one query per kind of record, not per learner."""
+    ids = [profile.pk for profile in profiles]
+    loaded: dict[type[Model], dict[int, list[Any]]] = {}
+    for model in DOSSIER_FACTS:
+        records = model._default_manager.filter(learner_id__in=ids).select_related("recorded_by")
+        if model is Contract:
+            records = records.select_related("rule_set", "declaration")
+        loaded[model] = _grouped(records)
+    noncompliance = _grouped(
+        Noncompliance.objects.filter(learner_id__in=ids).select_related("recorded_by")
     )
-    if contract is None:
-        return gathered
-    gathered.rules = contract.rule_set.as_rules()
-    gathered.facts = _facts(profile, contract, loaded, noncompliance)
-    return gathered
+    signals = _grouped(Signal.objects.filter(learner_id__in=ids))
+    attests = _grouped(Attest.objects.filter(learner_id__in=ids))
+    advices = _grouped(
+        AuthorityAdvice.objects.filter(learner_id__in=ids).select_related("sent_by")
+    )
+    changes = _changes_by_learner(ids)
+    rule_sets: dict[int, rules.RuleSet] = {}
+    result: dict[int, Gathered] = {}
+    for profile in profiles:
+        mine = {model: loaded[model].get(profile.pk, []) for model in DOSSIER_FACTS}
+        own_noncompliance = noncompliance.get(profile.pk, [])
+        contract = next(iter(mine[Contract]), None)
+        gathered = Gathered(
+            profile=profile,
+            contract=contract,
+            facts=None,
+            rules=None,
+            records=[record for records in mine.values() for record in records]
+            + own_noncompliance,
+            signals=signals.get(profile.pk, []),
+            attest=next(iter(attests.get(profile.pk, [])), None),
+            advices=advices.get(profile.pk, []),
+            deadline_changes=changes.get(profile.pk, []),
+        )
+        if contract is not None:
+            if contract.rule_set_id not in rule_sets:
+                rule_sets[contract.rule_set_id] = contract.rule_set.as_rules()
+            gathered.rules = rule_sets[contract.rule_set_id]
+            gathered.facts = _facts(profile, contract, mine, own_noncompliance)
+        result[profile.pk] = gathered
+    return result
+
+
+def _changes_by_learner(ids: list[int]) -> dict[int, list[DeadlineChange]]:
+    grouped: dict[int, list[DeadlineChange]] = {}
+    for change in DeadlineChange.objects.filter(contract__learner_id__in=ids).select_related(
+        "changed_by", "contract"
+    ):
+        grouped.setdefault(change.contract.learner_id, []).append(change)
+    return grouped
 
 
 def _exam(session: ExamSession) -> rules.ExamResult:

@@ -35,6 +35,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -160,22 +161,33 @@ def secret_rotate(*, endpoint: WebhookEndpoint, actor: User) -> str:
 
 def outbox_add(event: Event) -> None:
     """Queue ``event`` for the agency's endpoint, in the event's transaction (see module doc)."""
-    if event.agency_id is None:
+    outbox_add_many([event])
+
+
+def outbox_add_many(events: list[Event]) -> None:
+    """Queue saved events for their agencies' endpoints: one lookup, one insert, one wake-up."""
+    agencies = {event.agency_id for event in events if event.agency_id is not None}
+    if not agencies:
         return
-    endpoint_id = (
-        WebhookEndpoint.objects.filter(agency_id=event.agency_id, active=True)
-        .values_list("pk", flat=True)
-        .first()
+    endpoints = dict(
+        WebhookEndpoint.objects.filter(agency_id__in=agencies, active=True).values_list(
+            "agency_id", "pk"
+        )
     )
-    if endpoint_id is None:
+    if not endpoints:
         return
-    WebhookDelivery.objects.create(
-        endpoint_id=endpoint_id,
-        event=event,
-        learner_key=event.learner_id or 0,
-        created_at=event.occurred_at,
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint_id=endpoints[event.agency_id],
+            event=event,
+            learner_key=event.learner_id or 0,
+            created_at=event.occurred_at,
+        )
+        for event in events
+        if event.agency_id in endpoints
     )
-    transaction.on_commit(lambda: wake(endpoint_id))
+    for endpoint_id in set(endpoints.values()):
+        transaction.on_commit(partial(wake, endpoint_id))
 
 
 def wake(endpoint_id: int, at: datetime | None = None) -> None:

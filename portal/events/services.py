@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from portal.backoffice.webhooks import outbox_add
+from portal.backoffice.webhooks import outbox_add, outbox_add_many
 from portal.events.models import Event
 from portal.notifications.services import notifications_from_event
 
@@ -49,3 +49,22 @@ def event_record(
     notifications_from_event(event=event)
     outbox_add(event)
     return event
+
+
+def events_record(events: list[Event]) -> list[Event]:
+    """Append many unsaved events in one insert: ``event_record`` for batches (same rules).
+
+    Each event's notifications and webhook delivery are stored with it, as for one event.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise EventOutsideTransactionError(events[0].code if events else "")
+    for event in events:
+        if not EVENT_CODE_RE.match(event.code):
+            raise ValueError(f"Event code {event.code!r} is not namespaced like 'area.thing.verb'.")
+        if event.agency_id is None and event.learner is not None:
+            event.agency_id = event.learner.agency_id
+    created = Event.objects.bulk_create(events)
+    for event in created:
+        notifications_from_event(event=event)
+    outbox_add_many(created)
+    return created

@@ -15,7 +15,7 @@ from django.utils import timezone
 from learner.profiles.models import LearnerProfile
 from learner.trajectory import rules, snapshot
 from learner.trajectory.models import Signal, TrajectoryState
-from learner.trajectory.selectors import Gathered, gather
+from learner.trajectory.selectors import Gathered, gather_many
 from portal.accounts.models import User
 from portal.events.services import event_record
 
@@ -40,8 +40,8 @@ def refresh_deferred() -> Iterator[None]:
         yield
     finally:
         _deferred.reset(token)
-    for learner in pending.values():
-        trajectory_refresh(learner=lock(learner), actor=None)
+    if pending:
+        trajectory_refresh_many(learners=lock_many(list(pending)), actor=None)
 
 
 def lock(learner: LearnerProfile) -> LearnerProfile:
@@ -50,6 +50,16 @@ def lock(learner: LearnerProfile) -> LearnerProfile:
         LearnerProfile.objects.select_for_update()
         .select_related("municipality", "user")
         .get(pk=learner.pk)
+    )
+
+
+def lock_many(ids: list[int]) -> list[LearnerProfile]:
+    """``lock`` for many learners, in id order (two batches never wait on each other in a ring)."""
+    return list(
+        LearnerProfile.objects.select_for_update()
+        .select_related("municipality", "user")
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
 
 
@@ -155,7 +165,9 @@ def _sync_signals(
             stored.save(update_fields=["withdrawn_at"])
             _signal_event("trajectory.signal.withdrawn", stored, actor)
         derived.pop(key, None)
+    open_count = sum(1 for stored in gathered.signals if stored.withdrawn_at is None)
     for signal in derived.values():
+        open_count += 1
         created = Signal.objects.create(
             learner=learner,
             code=signal.code,
@@ -164,7 +176,7 @@ def _sync_signals(
             raised_at=now,
         )
         _signal_event("trajectory.signal.raised", created, actor)
-    return Signal.objects.filter(learner=learner, withdrawn_at__isnull=True).count()
+    return open_count
 
 
 def _signal_event(code: str, signal: Signal, actor: User | None) -> None:
@@ -187,44 +199,76 @@ def trajectory_refresh(
     ``trajectory.signal.raised`` / ``.withdrawn`` as the facts and the days require. Inside
     ``refresh_deferred`` it only notes the learner (and returns None).
     """
+    states = trajectory_refresh_many(learners=[learner], actor=actor, today=today)
+    return states.get(learner.pk)
+
+
+def trajectory_refresh_many(
+    *, learners: list[LearnerProfile], actor: User | None, today: date | None = None
+) -> dict[int, TrajectoryState]:
+    """``trajectory_refresh`` for many locked learners: their facts gathered and stored together."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("trajectory_refresh must run inside the writer's transaction.")
     pending = _deferred.get()
     if pending is not None:
-        pending[learner.pk] = learner
-        return None
+        pending.update((learner.pk, learner) for learner in learners)
+        return {}
     today = today or timezone.localdate()
-    gathered = gather(learner)
-    trajectory = (
-        rules.evaluate(gathered.facts, gathered.rules, today)
-        if gathered.facts is not None and gathered.rules is not None
-        else None
+    gathered_all = gather_many(learners)
+    before_all = dict(
+        TrajectoryState.objects.filter(learner__in=learners).values_list("learner_id", "pillars")
     )
-    state = TrajectoryState.objects.filter(learner=learner).first()
-    before = state.pillars if state is not None else {}
-    pillars = _pillars(trajectory) if trajectory else {}
-    for pillar, now_state in pillars.items():
-        was_done = before.get(pillar, {}).get("status") in rules.DONE
-        if now_state["status"] in rules.DONE and not was_done:
-            event_record(
-                code="trajectory.pillar.met",
-                actor=actor,
-                learner=learner.user,
-                agency=learner.agency,
-                payload={"pillar": pillar, **now_state},
+    states = []
+    for learner in learners:
+        gathered = gathered_all[learner.pk]
+        trajectory = (
+            rules.evaluate(gathered.facts, gathered.rules, today)
+            if gathered.facts is not None and gathered.rules is not None
+            else None
+        )
+        before = before_all.get(learner.pk) or {}
+        pillars = _pillars(trajectory) if trajectory else {}
+        for pillar, now_state in pillars.items():
+            was_done = before.get(pillar, {}).get("status") in rules.DONE
+            if now_state["status"] in rules.DONE and not was_done:
+                event_record(
+                    code="trajectory.pillar.met",
+                    actor=actor,
+                    learner=learner.user,
+                    agency=learner.agency,
+                    payload={"pillar": pillar, **now_state},
+                )
+        open_signals = _sync_signals(gathered=gathered, trajectory=trajectory, actor=actor)
+        next_deadline = trajectory.next_deadline if trajectory else None
+        states.append(
+            TrajectoryState(
+                learner=learner,
+                snapshot=_snapshot(gathered),
+                pillars=pillars,
+                next_deadline=next_deadline.due_on if next_deadline else None,
+                next_deadline_kind=next_deadline.kind if next_deadline else "",
+                open_signals=open_signals,
+                attest_eligible_on=trajectory.attest.on if trajectory else None,
+                computed_on=today,
+                computed_at=timezone.now(),
             )
-    open_signals = _sync_signals(gathered=gathered, trajectory=trajectory, actor=actor)
-    next_deadline = trajectory.next_deadline if trajectory else None
-    values = {
-        "snapshot": _snapshot(gathered),
-        "pillars": pillars,
-        "next_deadline": next_deadline.due_on if next_deadline else None,
-        "next_deadline_kind": next_deadline.kind if next_deadline else "",
-        "open_signals": open_signals,
-        "attest_eligible_on": trajectory.attest.on if trajectory else None,
-        "computed_on": today,
-        "computed_at": timezone.now(),
-    }
-    state, _created = TrajectoryState.objects.update_or_create(learner=learner, defaults=values)
-    learner.trajectory_state = state
-    return state
+        )
+    # One upsert for all: the read model of each learner is replaced whole.
+    TrajectoryState.objects.bulk_create(
+        states,
+        update_conflicts=True,
+        unique_fields=["learner"],
+        update_fields=[
+            "snapshot",
+            "pillars",
+            "next_deadline",
+            "next_deadline_kind",
+            "open_signals",
+            "attest_eligible_on",
+            "computed_on",
+            "computed_at",
+        ],
+    )
+    for learner, state in zip(learners, states, strict=True):
+        learner.trajectory_state = state
+    return {state.learner_id: state for state in states}

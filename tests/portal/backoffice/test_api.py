@@ -329,3 +329,32 @@ def test_back_office_records_are_read_only_in_the_portal(
         )
     )
     assert Nt2Route.objects.get().provider_type == "cvo"
+
+
+def test_the_reference_client_pushes_sample_dossiers_and_pulls_the_feed_over_http(
+    live_server: Any, agency: Agency, leuven: Municipality, tmp_path: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _token, secret = services.token_create(agency=agency, name="reference", actor=None)
+    out = StringIO()
+    push = ["push", "--url", live_server.url, "--token", secret, "--learners", "2"]
+    call_command("backoffice_client", *push, stdout=out)
+    assert out.getvalue().strip() == "20 records sent: 20 applied"
+    again = StringIO()
+    call_command("backoffice_client", *push, stdout=again)
+    assert again.getvalue().strip() == "20 records sent: 20 unchanged"
+
+    cursor_file = tmp_path / "cursor"
+    pulled = StringIO()
+    pull = ["pull", "--url", live_server.url, "--token", secret, "--cursor-file", str(cursor_file)]
+    call_command("backoffice_client", *pull, "--limit", "7", stdout=pulled, stderr=StringIO())
+    lines = [json.loads(line) for line in pulled.getvalue().splitlines()]
+    expected = Event.objects.filter(agency=agency).values_list("event_id", flat=True)
+    assert [line["event_id"] for line in lines] == [str(e) for e in expected.order_by("id")]
+    assert cursor_file.read_text()
+    later = StringIO()
+    call_command("backoffice_client", *pull, stdout=later, stderr=StringIO())
+    assert later.getvalue() == ""  # the stored cursor: nothing read twice
