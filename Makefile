@@ -55,6 +55,9 @@ run: install messages
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py demo_data
+	@# The task worker (webhooks, read-model rebuilds) runs beside the server and stops with it.
+	$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # (2) The whole test suite. pytest's "no tests collected" (exit 5) is a broken suite, not a pass.

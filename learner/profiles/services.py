@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +20,8 @@ from learner.profiles.models import (
     Perspective,
 )
 from portal.accounts.models import Agency, Municipality, Role, User
-from portal.events.services import event_record
+from portal.events.models import Event
+from portal.events.services import event_record, events_record
 
 
 def learner_register(
@@ -44,21 +47,12 @@ def learner_register(
     code their case manager prints. Emits ``profiles.learner.registered``.
     """
     with transaction.atomic():
-        user = User(
-            username=dossier_number,
-            role=Role.LEARNER,
-            first_name=first_name,
-            last_name=last_name,
-            agency=agency,
-            preferred_language=preferred_language,
-        )
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-        profile = LearnerProfile(
-            user=user,
+        user, profile = _learner_objects(
             agency=agency,
             dossier_number=dossier_number,
+            first_name=first_name,
+            last_name=last_name,
+            preferred_language=preferred_language,
             spoken_languages=spoken_languages,
             literacy=literacy,
             municipality=municipality,
@@ -66,8 +60,11 @@ def learner_register(
             employment=employment,
             perspective=perspective,
             birth_date=birth_date,
-            backoffice_updated_at=backoffice_updated_at or timezone.now(),
+            backoffice_updated_at=backoffice_updated_at,
         )
+        user.full_clean()
+        user.save()
+        profile.user = user
         profile.full_clean()
         profile.save()
         event_record(
@@ -78,6 +75,120 @@ def learner_register(
             payload={"dossier_number": dossier_number},
         )
     return profile
+
+
+def _learner_objects(
+    *,
+    agency: Agency,
+    dossier_number: str,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    spoken_languages: list[str],
+    literacy: Literacy,
+    municipality: Municipality,
+    obligation: Obligation,
+    employment: Employment,
+    perspective: Perspective = Perspective.UNDETERMINED,
+    birth_date: date | None = None,
+    backoffice_updated_at: datetime | None = None,
+    backoffice_version: int = 0,
+) -> tuple[User, LearnerProfile]:
+    user = User(
+        username=dossier_number,
+        role=Role.LEARNER,
+        first_name=first_name,
+        last_name=last_name,
+        agency=agency,
+        preferred_language=preferred_language,
+    )
+    user.set_unusable_password()
+    profile = LearnerProfile(
+        user=user,
+        agency=agency,
+        dossier_number=dossier_number,
+        spoken_languages=spoken_languages,
+        literacy=literacy,
+        municipality=municipality,
+        obligation=obligation,
+        employment=employment,
+        perspective=perspective,
+        birth_date=birth_date,
+        backoffice_updated_at=backoffice_updated_at or timezone.now(),
+        backoffice_version=backoffice_version,
+    )
+    return user, profile
+
+
+@dataclass
+class NewLearner:
+    """One learner the back office sends for the first time (``learners_register_many``)."""
+
+    dossier_number: str
+    version: int
+    values: dict[str, Any]  # validated; ``municipality`` resolved
+    case_manager: User | None = None
+    profile: LearnerProfile | None = None  # set once created
+    error: ValidationError | None = None
+
+
+def learners_register_many(*, agency: Agency, learners: list[NewLearner]) -> None:
+    """``learner_upsert_from_backoffice`` for many new learners: a few inserts for all of them.
+
+    A learner whose fields do not validate gets ``error`` and is left out; the others are
+    created. The database's own refusal (a taken username) raises ``IntegrityError``: the
+    caller then falls back to one learner at a time. Emits ``profiles.learner.registered``.
+    """
+    now = timezone.now()
+    valid: list[tuple[NewLearner, User, LearnerProfile]] = []
+    for new in learners:
+        values = dict(new.values)
+        user, profile = _learner_objects(
+            agency=agency,
+            dossier_number=new.dossier_number,
+            first_name=str(values.pop("first_name")),
+            last_name=str(values.pop("last_name")),
+            preferred_language=str(values.pop("preferred_language")),
+            spoken_languages=list(values.pop("spoken_languages", None) or []),
+            perspective=values.pop("perspective", None) or Perspective.UNDETERMINED,
+            backoffice_updated_at=now,
+            backoffice_version=new.version,
+            **values,
+        )
+        try:
+            # The foreign keys were just looked up; uniqueness is the database's to refuse.
+            user.full_clean(exclude=["agency"], validate_unique=False, validate_constraints=False)
+            profile.full_clean(
+                exclude=["user", "agency", "municipality"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            new.error = exc
+            continue
+        valid.append((new, user, profile))
+    if not valid:
+        return
+    with transaction.atomic():
+        User.objects.bulk_create([user for _new, user, _profile in valid])
+        for _new, user, profile in valid:
+            profile.user = user
+        LearnerProfile.objects.bulk_create([profile for _new, _user, profile in valid])
+        events_record(
+            [
+                Event(
+                    code="profiles.learner.registered",
+                    learner=user,
+                    agency=agency,
+                    payload={"dossier_number": new.dossier_number},
+                )
+                for new, user, _profile in valid
+            ]
+        )
+        for new, _user, profile in valid:
+            new.profile = profile
+            if new.case_manager is not None:
+                caseload_assign(learner=profile, case_manager=new.case_manager, actor=None)
 
 
 def caseload_assign(

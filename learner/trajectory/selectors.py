@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -130,9 +132,7 @@ def gather_many(profiles: Sequence[LearnerProfile]) -> dict[int, Gathered]:
     )
     signals = _grouped(Signal.objects.filter(learner_id__in=ids))
     attests = _grouped(Attest.objects.filter(learner_id__in=ids))
-    advices = _grouped(
-        AuthorityAdvice.objects.filter(learner_id__in=ids).select_related("sent_by")
-    )
+    advices = _grouped(AuthorityAdvice.objects.filter(learner_id__in=ids).select_related("sent_by"))
     changes = _changes_by_learner(ids)
     rule_sets: dict[int, rules.RuleSet] = {}
     result: dict[int, Gathered] = {}
@@ -145,8 +145,7 @@ def gather_many(profiles: Sequence[LearnerProfile]) -> dict[int, Gathered]:
             contract=contract,
             facts=None,
             rules=None,
-            records=[record for records in mine.values() for record in records]
-            + own_noncompliance,
+            records=[record for records in mine.values() for record in records] + own_noncompliance,
             signals=signals.get(profile.pk, []),
             attest=next(iter(attests.get(profile.pk, [])), None),
             advices=advices.get(profile.pk, []),
@@ -250,28 +249,44 @@ class View:
     facts: rules.Facts | None
     rule_set: rules.RuleSet | None
     trajectory: rules.Trajectory | None
+    document: dict[str, Any] = field(default_factory=dict)
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.state.snapshot if self.state is not None else {}
+        return self.document
 
 
 def view_of(profile: LearnerProfile, *, on: date | None = None) -> View:
     """Judge the learner's trajectory on ``on`` (today by default) from the stored snapshot.
 
-    One query (the state) and none if the profile was fetched with ``trajectory_state``.
+    One query (the state) and none if the profile was fetched with ``trajectory_state``. While
+    a queued rebuild is pending (``stale``), it judges from the facts themselves instead.
     """
     on = on or timezone.localdate()
     try:
         state: TrajectoryState | None = profile.trajectory_state
     except TrajectoryState.DoesNotExist:
         state = None
+    if state is not None and state.stale:
+        return _live_view(profile, state, on)
     data = state.snapshot if state is not None else {}
     if not data.get("facts"):
-        return View(profile, state, None, None, None)
+        return View(profile, state, None, None, None, data)
     facts = snapshot.facts_from_data(data["facts"])
     rule_set = snapshot.rules_from_data(data["rules"])
-    return View(profile, state, facts, rule_set, rules.evaluate(facts, rule_set, on))
+    return View(profile, state, facts, rule_set, rules.evaluate(facts, rule_set, on), data)
+
+
+def _live_view(profile: LearnerProfile, state: TrajectoryState, on: date) -> View:
+    # The read model's own document builder (a read: nothing is stored here).
+    from learner.trajectory.services.refresh import snapshot_document
+
+    gathered = gather(profile)
+    document = json.loads(json.dumps(snapshot_document(gathered), cls=DjangoJSONEncoder))
+    if gathered.facts is None or gathered.rules is None:
+        return View(profile, state, None, None, None, document)
+    trajectory = rules.evaluate(gathered.facts, gathered.rules, on)
+    return View(profile, state, gathered.facts, gathered.rules, trajectory, document)
 
 
 def own_view(*, user: User) -> View | None:

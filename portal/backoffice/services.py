@@ -1,8 +1,8 @@
 """Ingest from the back office: each item through the same services as the screens.
 
-A batch is one transaction, with a savepoint per item (a failing item never undoes the others);
-each item answers like a single call would: applied (201), unchanged (200: same version again), conflict (409: the portal
-holds a newer version, returned as ``current_version``), invalid (422) or not found (404).
+A batch is one transaction; a failing item never undoes the others. Each item answers like a
+single call would: applied (201), unchanged (200: same version again), conflict (409: the
+portal holds a newer version, returned as ``current_version``), invalid (422) or not found (404).
 """
 
 from __future__ import annotations
@@ -20,7 +20,12 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from learner.profiles.models import LearnerProfile
-from learner.profiles.services import VersionConflictError, learner_upsert_from_backoffice
+from learner.profiles.services import (
+    NewLearner,
+    VersionConflictError,
+    learner_upsert_from_backoffice,
+    learners_register_many,
+)
 from learner.trajectory import services as trajectory
 from learner.trajectory.models import Contract, Declaration, DeclarationAcknowledgement
 from learner.trajectory.models.facts import DeadlineComponent, Source
@@ -31,6 +36,7 @@ from portal.accounts.models import Agency, Municipality, Role, User
 from portal.backoffice import serializers
 from portal.backoffice.authentication import PREFIX_LENGTH, token_digest
 from portal.backoffice.models import ApiToken, IdempotencyRecord
+from portal.backoffice.serializers import FACT_KINDS
 
 
 @dataclass
@@ -114,19 +120,242 @@ def _errors(exc: ValidationError | ApiValidationError) -> Any:
 
 
 def ingest_batch(*, agency: Agency, items: list[dict[str, Any]]) -> list[ItemResult]:
-    """Apply the items of each learner in order, in one transaction per learner.
+    """Apply a batch inside the caller's transaction in the order facts depend on each other:
+    learners, eligibility, contracts, then the other facts.
 
-    Each item has its own savepoint (a failing item leaves the others applied) and the
-    learner's trajectory is recomputed once, after their last item.
+    Learners and contracts go one by one through their services, each in a savepoint; the
+    other facts go through ``facts_upsert_many`` (a few queries per kind for the whole batch).
+    Within a kind, items apply in the order sent. Each learner's trajectory is recomputed once,
+    after the batch, by a queued task.
     """
-    by_learner: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for index, item in enumerate(items):
-        by_learner.setdefault(item["learner"], []).append((index, item))
-    results: list[ItemResult] = []
-    for group in by_learner.values():
-        with transaction.atomic(), trajectory_refresh_deferred():
-            results.extend(_apply_one(agency, index, item) for index, item in group)
-    return sorted(results, key=lambda result: result.index)
+    results: list[ItemResult | None] = [None] * len(items)
+    # The read models are rebuilt by a background task (queued in this transaction): a batch
+    # costs its writes only; screens judge from the facts until then.
+    with transaction.atomic(), trajectory_refresh_deferred(queued=True):
+        learners = [(i, item) for i, item in enumerate(items) if item["kind"] == "learner"]
+        for index, result in _apply_learners(agency, learners):
+            results[index] = result
+        eligibility = [(i, item) for i, item in enumerate(items) if item["kind"] == "eligibility"]
+        for index, result in _apply_facts(agency, eligibility):
+            results[index] = result
+        contracts = [(i, item) for i, item in enumerate(items) if item["kind"] == "contract"]
+        for index, result in _apply_contracts(agency, contracts):  # signing needs eligibility
+            results[index] = result
+        facts = [
+            (index, item)
+            for index, item in enumerate(items)
+            if item["kind"] in FACT_KINDS and item["kind"] != "eligibility"
+        ]
+        for index, result in _apply_facts(agency, facts):
+            results[index] = result
+    return [result for result in results if result is not None]
+
+
+def _result(index: int, item: dict[str, Any]) -> ItemResult:
+    return ItemResult(index, item["kind"], item["external_id"], "applied", 201, item["version"])
+
+
+def _first_of_each(
+    items: list[tuple[int, dict[str, Any]]], fresh: set[str]
+) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]]]:
+    """Split into the first item of each learner in ``fresh`` (made in bulk) and the rest,
+    which follow one by one, in order, after the bulk step (later versions, updates)."""
+    first: list[tuple[int, dict[str, Any]]] = []
+    rest: list[tuple[int, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for index, item in items:
+        dossier = item["learner"]
+        if dossier in fresh and dossier not in seen:
+            seen.add(dossier)
+            first.append((index, item))
+        else:
+            rest.append((index, item))
+    return first, rest
+
+
+def _apply_learners(
+    agency: Agency, items: list[tuple[int, dict[str, Any]]]
+) -> list[tuple[int, ItemResult]]:
+    """New learners in bulk (``learners_register_many``); updates through the single service."""
+    if not items:
+        return []
+    dossiers = {item["learner"] for _index, item in items}
+    known = set(
+        LearnerProfile.objects.filter(dossier_number__in=dossiers).values_list(
+            "dossier_number", flat=True
+        )
+    )
+    first, rest = _first_of_each(items, dossiers - known)
+    done: list[tuple[int, ItemResult]] = []
+    validator = serializers.LearnerData()
+    checked: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    for index, item in first:
+        try:
+            checked.append((index, item, dict(validator.run_validation(item["values"]))))
+        except ApiValidationError as exc:
+            done.append((index, _invalid(_result(index, item), exc)))
+    municipalities = {
+        m.nis_code: m
+        for m in Municipality.objects.filter(
+            nis_code__in={values["municipality_nis_code"] for _i, _it, values in checked}
+        )
+    }
+    case_managers = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in={values.get("case_manager") for _i, _it, values in checked},
+            role=Role.CASE_MANAGER,
+            agency=agency,
+            is_active=True,
+        )
+    }
+    new: list[tuple[int, dict[str, Any], NewLearner]] = []
+    for index, item, values in checked:
+        nis_code = values.pop("municipality_nis_code")
+        username = values.pop("case_manager", None)
+        problem = None
+        if nis_code not in municipalities:
+            problem = {"municipality_nis_code": [f"Unknown NIS code {nis_code}."]}
+        elif username and username not in case_managers:
+            problem = {"case_manager": [f"No active case manager {username}."]}
+        if problem:
+            done.append((index, _invalid(_result(index, item), ValidationError(problem))))
+            continue
+        values["municipality"] = municipalities[nis_code]
+        learner = NewLearner(item["learner"], item["version"], values)
+        learner.case_manager = case_managers.get(username) if username else None
+        new.append((index, item, learner))
+    try:
+        with transaction.atomic():
+            learners_register_many(agency=agency, learners=[n for _i, _it, n in new])
+    except IntegrityError:  # the database refused one (a taken username): one at a time
+        rest = sorted(rest + [(index, item) for index, item, _n in new])
+        new = []
+    for index, item, learner in new:
+        result = _result(index, item)
+        if learner.error is not None:
+            _invalid(result, learner.error)
+        done.append((index, result))
+    done.extend((index, _apply_one(agency, index, item)) for index, item in rest)
+    return done
+
+
+def _apply_contracts(
+    agency: Agency, items: list[tuple[int, dict[str, Any]]]
+) -> list[tuple[int, ItemResult]]:
+    """New contracts in bulk (``contracts_sign_many``); changes through the single path."""
+    if not items:
+        return []
+    profiles = _locked_profiles(agency, {item["learner"] for _index, item in items})
+    signed = set(
+        Contract.objects.filter(learner__in=profiles.values()).values_list(
+            "learner__dossier_number", flat=True
+        )
+    )
+    first, rest = _first_of_each(items, set(profiles) - signed)
+    done: list[tuple[int, ItemResult]] = []
+    validator = serializers.ContractData()
+    signings: list[tuple[int, dict[str, Any], trajectory.Signing]] = []
+    for index, item in first:
+        try:
+            values = validator.run_validation(item["values"])
+        except ApiValidationError as exc:
+            done.append((index, _invalid(_result(index, item), exc)))
+            continue
+        signings.append(
+            (
+                index,
+                item,
+                trajectory.Signing(
+                    learner=profiles[item["learner"]],
+                    signed_on=values["signed_on"],
+                    richttermijn=values["richttermijn"],
+                    deadlines={
+                        name: values.get(f"{name}_deadline")
+                        for name in ("mo", "nt2", "work", "participation")
+                    },
+                    external_id=item["external_id"],
+                    version=item["version"],
+                    signed_on_paper=values["declaration_signed_on_paper"],
+                ),
+            )
+        )
+    try:
+        with transaction.atomic():
+            trajectory.contracts_sign_many([signing for _i, _it, signing in signings])
+    except IntegrityError:
+        rest = sorted(rest + [(index, item) for index, item, _s in signings])
+        signings = []
+    for index, item, signing in signings:
+        result = _result(index, item)
+        if signing.error is not None:
+            _invalid(result, signing.error)
+        done.append((index, result))
+    done.extend((index, _apply_one(agency, index, item)) for index, item in rest)
+    return done
+
+
+def _invalid(result: ItemResult, exc: ValidationError | ApiValidationError) -> ItemResult:
+    result.status, result.code, result.detail = "invalid", 422, _errors(exc)
+    return result
+
+
+def _locked_profiles(agency: Agency, dossiers: set[str]) -> dict[str, LearnerProfile]:
+    """The agency's learners among ``dossiers``, locked in id order (others: "not found")."""
+    return {
+        p.dossier_number: p
+        for p in LearnerProfile.objects.select_for_update()
+        .select_related("user", "agency", "municipality")
+        .filter(agency=agency, dossier_number__in=dossiers)
+        .order_by("pk")
+    }
+
+
+def _apply_facts(
+    agency: Agency, items: list[tuple[int, dict[str, Any]]]
+) -> list[tuple[int, ItemResult]]:
+    if not items:
+        return []
+    profiles = _locked_profiles(agency, {item["learner"] for _index, item in items})
+    validators = {kind: data() for kind, (_model, data) in FACT_KINDS.items()}
+    done: list[tuple[int, ItemResult]] = []
+    upserts: list[tuple[int, dict[str, Any], trajectory.Upsert]] = []
+    for index, item in items:
+        result = ItemResult(index, item["kind"], item["external_id"], "", 0, item["version"])
+        profile = profiles.get(item["learner"])
+        if profile is None:
+            result.status, result.code = "not_found", 404
+            done.append((index, result))
+            continue
+        try:
+            # One serializer per kind, its fields built once, run for each item.
+            values = validators[item["kind"]].run_validation(item["values"])
+        except ApiValidationError as exc:
+            result.status, result.code, result.detail = "invalid", 422, _errors(exc)
+            done.append((index, result))
+            continue
+        model, _data = FACT_KINDS[item["kind"]]
+        upsert = trajectory.Upsert(
+            profile, model, item["external_id"], item["version"], dict(values)
+        )
+        upserts.append((index, item, upsert))
+    trajectory.facts_upsert_many([upsert for _index, _item, upsert in upserts])
+    for index, item, upsert in upserts:
+        result = ItemResult(index, item["kind"], item["external_id"], "", 0, item["version"])
+        result.status, result.code = OUTCOMES[upsert.outcome]
+        result.current_version = upsert.current_version
+        if upsert.error is not None:
+            result.detail = _errors(upsert.error)
+        done.append((index, result))
+    return done
+
+
+OUTCOMES = {
+    "applied": ("applied", 201),
+    "unchanged": ("unchanged", 200),
+    "conflict": ("conflict", 409),
+    "invalid": ("invalid", 422),
+}
 
 
 def _apply_one(agency: Agency, index: int, item: dict[str, Any]) -> ItemResult:
@@ -168,19 +397,9 @@ def _apply(agency: Agency, item: dict[str, Any]) -> bool:
     kind = item["kind"]
     if kind == "learner":
         return _apply_learner(agency, item)
-    learner = _learner(agency, item["learner"])
     if kind == "contract":
-        return _apply_contract(learner, item)
-    model, data_serializer = serializers.FACT_KINDS[kind]
-    values = serializers.validated(data_serializer, item["values"])
-    _fact, changed = trajectory.fact_upsert(
-        learner=learner,
-        model=model,
-        external_id=item["external_id"],
-        version=item["version"],
-        values=values,
-    )
-    return changed
+        return _apply_contract(_learner(agency, item["learner"]), item)
+    raise ValueError(f"{kind} records are applied by _apply_facts.")
 
 
 def _apply_learner(agency: Agency, item: dict[str, Any]) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +27,8 @@ from learner.trajectory.reasons import refusal
 from learner.trajectory.selectors import declaration_current, rule_set_in_force
 from learner.trajectory.services.refresh import lock, trajectory_refresh
 from portal.accounts.models import User
-from portal.events.services import event_record
+from portal.events.models import Event
+from portal.events.services import event_record, events_record
 
 
 def eligibility_record(
@@ -137,42 +140,22 @@ def contract_sign(
         learner = lock(learner)
         if Contract.objects.filter(learner=learner).exists():
             raise refusal("contract_exists")
-        eligibility = Eligibility.objects.filter(learner=learner).first()
-        if eligibility is None:
-            raise refusal("eligibility_unknown")
-        reason = rules.may_sign_contract(eligibility.register, eligibility.protection)
-        if reason:
-            raise refusal(reason)
-        try:
-            rule_set = rule_set_in_force(signed_on)
-        except RuleSet.DoesNotExist as exc:
-            raise refusal("no_rule_set") from exc
-        declaration = declaration_current(signed_on)
         acknowledgement = (
             DeclarationAcknowledgement.objects.filter(learner=learner)
             .select_related("declaration")
             .order_by("-declaration__version")
             .first()
         )
-        reason = rules.may_sign_with_declaration(
-            rule_set.as_rules(),
-            current_version=declaration.version if declaration else None,
-            acknowledged_version=acknowledgement.declaration.version if acknowledgement else None,
-            signed=bool(acknowledgement and acknowledgement.signed_at),
-        )
-        if reason or declaration is None:
-            raise refusal(reason or "no_declaration")
-        if richttermijn < signed_on:
-            raise refusal("richttermijn_before_signing")
-        contract = Contract(
+        contract = _contract_checked(
             learner=learner,
             signed_on=signed_on,
             richttermijn=richttermijn,
-            rule_set=rule_set,
-            declaration=declaration,
-            recorded_by=actor,
+            eligibility=Eligibility.objects.filter(learner=learner).first(),
+            acknowledgement=acknowledgement,
+            actor=actor,
+            deadlines=deadlines,
             source=source,
-            **{f"{name}_deadline": day for name, day in (deadlines or {}).items()},
+            in_force=_InForce(),
         )
         contract.full_clean()
         contract.save()
@@ -181,15 +164,176 @@ def contract_sign(
             actor=actor,
             learner=learner.user,
             agency=learner.agency,
-            payload={
-                "signed_on": signed_on,
-                "richttermijn": richttermijn,
-                "rule_set": rule_set.effective_from,
-                "declaration": declaration.version,
-            },
+            payload=_signed_payload(contract),
         )
         trajectory_refresh(learner=learner, actor=actor)
     return contract
+
+
+class _InForce:
+    """The rule set and declaration in force per signing day, each looked up once."""
+
+    def __init__(self) -> None:
+        self._rule_sets: dict[date, RuleSet | None] = {}
+        self._declarations: dict[date, Declaration | None] = {}
+
+    def rule_set(self, on: date) -> RuleSet | None:
+        if on not in self._rule_sets:
+            try:
+                self._rule_sets[on] = rule_set_in_force(on)
+            except RuleSet.DoesNotExist:
+                self._rule_sets[on] = None
+        return self._rule_sets[on]
+
+    def declaration(self, on: date) -> Declaration | None:
+        if on not in self._declarations:
+            self._declarations[on] = declaration_current(on)
+        return self._declarations[on]
+
+
+def _contract_checked(
+    *,
+    learner: LearnerProfile,
+    signed_on: date,
+    richttermijn: date,
+    eligibility: Eligibility | None,
+    acknowledgement: DeclarationAcknowledgement | None,
+    actor: User | None,
+    deadlines: dict[str, date | None] | None,
+    source: str,
+    in_force: _InForce,
+) -> Contract:
+    """The unsaved contract, once the signing rules allow it (else a refusal with its reason)."""
+    if eligibility is None:
+        raise refusal("eligibility_unknown")
+    reason = rules.may_sign_contract(eligibility.register, eligibility.protection)
+    if reason:
+        raise refusal(reason)
+    rule_set = in_force.rule_set(signed_on)
+    if rule_set is None:
+        raise refusal("no_rule_set")
+    declaration = in_force.declaration(signed_on)
+    reason = rules.may_sign_with_declaration(
+        rule_set.as_rules(),
+        current_version=declaration.version if declaration else None,
+        acknowledged_version=acknowledgement.declaration.version if acknowledgement else None,
+        signed=bool(acknowledgement and acknowledgement.signed_at),
+    )
+    if reason or declaration is None:
+        raise refusal(reason or "no_declaration")
+    if richttermijn < signed_on:
+        raise refusal("richttermijn_before_signing")
+    return Contract(
+        learner=learner,
+        signed_on=signed_on,
+        richttermijn=richttermijn,
+        rule_set=rule_set,
+        declaration=declaration,
+        recorded_by=actor,
+        source=source,
+        **{f"{name}_deadline": day for name, day in (deadlines or {}).items()},
+    )
+
+
+def _signed_payload(contract: Contract) -> dict[str, object]:
+    return {
+        "signed_on": contract.signed_on,
+        "richttermijn": contract.richttermijn,
+        "rule_set": contract.rule_set.effective_from,
+        "declaration": contract.declaration.version,
+    }
+
+
+@dataclass
+class Signing:
+    """One contract the back office sends for the first time (``contracts_sign_many``)."""
+
+    learner: LearnerProfile  # locked by the caller
+    signed_on: date
+    richttermijn: date
+    deadlines: dict[str, date | None]
+    external_id: str
+    version: int
+    signed_on_paper: bool
+    contract: Contract | None = None  # set once signed
+    error: ValidationError | None = None
+
+
+def contracts_sign_many(signings: list[Signing]) -> None:
+    """``contract_sign`` for the back office's new contracts: the same rules, a few queries.
+
+    The learners are locked by the caller, without a contract yet. A declaration signed on
+    paper is acknowledged first. A signing the rules refuse gets ``error``; the others are
+    saved together. Emits ``trajectory.contract.signed`` and queues each learner's refresh.
+    """
+    if not signings:
+        return
+    in_force = _InForce()
+    now = timezone.now()
+    ids = [s.learner.pk for s in signings]
+    paper = []
+    for signing in signings:
+        declaration = in_force.declaration(signing.signed_on)
+        if signing.signed_on_paper and declaration is not None:
+            paper.append(
+                DeclarationAcknowledgement(
+                    learner=signing.learner,
+                    declaration=declaration,
+                    language="paper",
+                    acknowledged_at=now,
+                    signed_at=now,
+                )
+            )
+    DeclarationAcknowledgement.objects.bulk_create(paper, ignore_conflicts=True)
+    eligibility = {e.learner_id: e for e in Eligibility.objects.filter(learner_id__in=ids)}
+    acknowledgements: dict[int, DeclarationAcknowledgement] = {}
+    for ack in (
+        DeclarationAcknowledgement.objects.filter(learner_id__in=ids)
+        .select_related("declaration")
+        .order_by("declaration__version")
+    ):
+        acknowledgements[ack.learner_id] = ack  # the latest version wins
+    valid = []
+    for signing in signings:
+        try:
+            contract = _contract_checked(
+                learner=signing.learner,
+                signed_on=signing.signed_on,
+                richttermijn=signing.richttermijn,
+                eligibility=eligibility.get(signing.learner.pk),
+                acknowledgement=acknowledgements.get(signing.learner.pk),
+                actor=None,
+                deadlines=signing.deadlines,
+                source=Source.BACKOFFICE,
+                in_force=in_force,
+            )
+            contract.external_id, contract.version = signing.external_id, signing.version
+            # The rules above checked the dates; the keys were just looked up.
+            contract.full_clean(
+                exclude=["learner", "rule_set", "declaration"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            signing.error = exc
+            continue
+        signing.contract = contract
+        valid.append(signing)
+    Contract.objects.bulk_create([s.contract for s in valid if s.contract is not None])
+    events_record(
+        [
+            Event(
+                code="trajectory.contract.signed",
+                learner=s.learner.user,
+                agency_id=s.learner.agency_id,
+                payload=_signed_payload(s.contract),
+            )
+            for s in valid
+            if s.contract is not None
+        ]
+    )
+    for signing in valid:
+        trajectory_refresh(learner=signing.learner, actor=None)  # deferred by the caller
 
 
 def contract_deadline_change(

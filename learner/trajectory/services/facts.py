@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from learner.profiles.models import LearnerProfile
@@ -33,7 +36,8 @@ from learner.trajectory.reasons import refusal
 from learner.trajectory.selectors import gather
 from learner.trajectory.services.refresh import lock, trajectory_refresh
 from portal.accounts.models import User
-from portal.events.services import event_record
+from portal.events.models import Event
+from portal.events.services import event_record, events_record
 
 # The kinds of fact a case manager records on a running contract (and the sync API later).
 RECORDABLE: tuple[type[Fact], ...] = (
@@ -242,3 +246,157 @@ def fact_upsert(
         )
         trajectory_refresh(learner=learner, actor=None)
     return fact, True
+
+
+@dataclass
+class Upsert:
+    """One back-office record for ``facts_upsert_many``; its outcome is filled in."""
+
+    learner: LearnerProfile
+    model: type[Fact]
+    external_id: str
+    version: int
+    values: dict[str, Any]
+    outcome: str = ""  # applied, unchanged, conflict or invalid
+    current_version: int | None = None
+    error: ValidationError | None = None
+
+
+def facts_upsert_many(upserts: list[Upsert]) -> None:
+    """``fact_upsert`` for a batch: the same rules, with a few queries per kind, not per record.
+
+    The learners must be locked by the caller (``lock_many``), inside its transaction, with
+    ``refresh_deferred`` around it. Records are applied in order (a later version in the same
+    batch wins), then written with one insert and one update per kind, and their events with
+    one insert. A record the database refuses makes its whole kind fall back to ``fact_upsert``
+    one record at a time, so the others still apply.
+    """
+    now = timezone.now()
+    learner_ids = {u.learner.pk for u in upserts}
+    with_contract = set(
+        Contract.objects.filter(learner_id__in=learner_ids).values_list("learner_id", flat=True)
+    )
+    by_model: dict[type[Fact], list[Upsert]] = {}
+    for upsert in upserts:
+        if upsert.model not in UPSERTABLE:
+            raise TypeError(f"{upsert.model.__name__} is not sent by the back office.")
+        by_model.setdefault(upsert.model, []).append(upsert)
+    events: list[Event] = []
+    for model, group in by_model.items():
+        written = _upsert_kind(model, group, with_contract, now)
+        if written is None:  # the database refused one: one by one, each in its savepoint
+            for upsert in group:
+                _upsert_one(upsert)
+            continue
+        events.extend(
+            Event(
+                code="trajectory.fact.recorded",
+                learner=upsert.learner.user,
+                agency_id=upsert.learner.agency_id,
+                payload={
+                    "kind": model._meta.model_name,
+                    "id": fact.pk,
+                    "external_id": upsert.external_id,
+                    "version": upsert.version,
+                },
+            )
+            for upsert, fact in written
+        )
+    if events:
+        events_record(events)
+    for learner in {u.learner.pk: u.learner for u in upserts if u.outcome == "applied"}.values():
+        trajectory_refresh(learner=learner, actor=None)  # deferred: once per learner
+
+
+def _upsert_kind(
+    model: type[Fact], group: list[Upsert], with_contract: set[int], now: datetime
+) -> list[tuple[Upsert, Fact]] | None:
+    """Apply one kind's records in memory and write them; None if the database refused."""
+    single = model in SINGLE_PER_LEARNER
+    existing = model._default_manager.filter(learner_id__in={u.learner.pk for u in group})
+    if not single:
+        existing = existing.filter(external_id__in={u.external_id for u in group})
+    by_key: dict[tuple[int, str], Fact] = {}
+    by_learner: dict[int, Fact] = {}
+    for fact in existing.order_by("id"):
+        by_key.setdefault((fact.learner_id, fact.external_id), fact)
+        by_learner.setdefault(fact.learner_id, fact)
+    checks = any(isinstance(c, models.CheckConstraint) for c in model._meta.constraints)
+    written: dict[int, tuple[Upsert, Fact]] = {}  # id(fact) → the last record applied to it
+    for upsert in group:
+        learner_id = upsert.learner.pk
+        if model is not Eligibility and learner_id not in with_contract:
+            upsert.outcome, upsert.error = "invalid", refusal("no_contract")
+            continue
+        current = by_key.get((learner_id, upsert.external_id))
+        if current is None and single:
+            current = by_learner.get(learner_id)
+        if current is not None and current.source == Source.BACKOFFICE:
+            if upsert.version < current.version:
+                upsert.outcome, upsert.current_version = "conflict", current.version
+                continue
+            if upsert.version == current.version:
+                upsert.outcome = "unchanged"
+                continue
+        fact = copy.copy(current) if current is not None else model(learner=upsert.learner)
+        for name, value in upsert.values.items():
+            setattr(fact, name, value)
+        fact.source = Source.BACKOFFICE
+        fact.external_id = upsert.external_id
+        fact.version = upsert.version
+        fact.recorded_by = None
+        fact.updated_at = now
+        try:
+            # The learner is locked (it exists) and unique-per-learner is kept by the lookup
+            # above: only the field rules and the check constraints remain to ask.
+            fact.full_clean(exclude=["learner"], validate_unique=False, validate_constraints=checks)
+        except ValidationError as exc:
+            upsert.outcome, upsert.error = "invalid", exc
+            continue
+        if current is not None:
+            written.pop(id(current), None)
+        by_key[(learner_id, upsert.external_id)] = fact
+        if single:
+            by_learner[learner_id] = fact
+        written[id(fact)] = (upsert, fact)
+        upsert.outcome = "applied"
+    facts = [fact for _upsert, fact in written.values()]
+    fields = [
+        f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "learner"
+    ]
+    new = [fact for fact in facts if fact.pk is None]
+    changed = [fact for fact in facts if fact.pk is not None]
+    try:
+        with transaction.atomic():
+            model._default_manager.bulk_create(new)
+            if changed:
+                # An upsert on the primary key: one statement, unlike bulk_update's CASE per row.
+                model._default_manager.bulk_create(
+                    changed, update_conflicts=True, unique_fields=["id"], update_fields=fields
+                )
+    except IntegrityError:
+        for upsert in group:
+            upsert.outcome, upsert.error, upsert.current_version = "", None, None
+        return None
+    return list(written.values())
+
+
+def _upsert_one(upsert: Upsert) -> None:
+    try:
+        with transaction.atomic():
+            _fact, changed = fact_upsert(
+                learner=upsert.learner,
+                model=upsert.model,
+                external_id=upsert.external_id,
+                version=upsert.version,
+                values=upsert.values,
+            )
+    except VersionConflictError as exc:
+        upsert.outcome, upsert.current_version = "conflict", exc.current_version
+    except ValidationError as exc:
+        upsert.outcome, upsert.error = "invalid", exc
+    except IntegrityError as exc:
+        upsert.outcome = "invalid"
+        upsert.error = ValidationError(str(exc).splitlines()[0][:200])
+    else:
+        upsert.outcome = "applied" if changed else "unchanged"

@@ -25,14 +25,19 @@ BOOKKEEPING = {"id", "learner", "source", "external_id", "version", "recorded_by
 
 # Learners whose refresh waits for the end of a batch (see ``refresh_deferred``).
 _deferred: ContextVar[dict[int, LearnerProfile] | None] = ContextVar("deferred", default=None)
+# How many read models one catch-up transaction rebuilds.
+CATCH_UP_CHUNK = 200
 
 
 @contextmanager
-def refresh_deferred() -> Iterator[None]:
+def refresh_deferred(*, queued: bool = False) -> Iterator[None]:
     """Within this block, refresh each learner once, at its end, instead of after every write.
 
     For batches (the back office sends many facts per learner): the caller's transaction still
-    holds the facts and the rebuilt read model together. Not used if the block raises.
+    holds the facts and the rebuilt read model together. With ``queued``, the rebuild is left to
+    a background task instead (``trajectory_refresh_queue``): a large batch then costs its
+    writes only, and the screens judge from the facts until the task has run. Not used if the
+    block raises.
     """
     pending: dict[int, LearnerProfile] = {}
     token = _deferred.set(pending)
@@ -40,8 +45,51 @@ def refresh_deferred() -> Iterator[None]:
         yield
     finally:
         _deferred.reset(token)
-    if pending:
+    if pending and queued:
+        trajectory_refresh_queue(list(pending))
+    elif pending:
         trajectory_refresh_many(learners=lock_many(list(pending)), actor=None)
+
+
+def trajectory_refresh_queue(learner_ids: list[int]) -> None:
+    """Mark these read models stale and queue their rebuild, in the caller's transaction.
+
+    The task is stored in the same database transaction (Django Tasks, database backend), so
+    the facts, the stale marks and the task commit or vanish together.
+    """
+    from learner.trajectory.tasks import trajectory_catch_up
+
+    today, now = timezone.localdate(), timezone.now()
+    TrajectoryState.objects.bulk_create(
+        [
+            TrajectoryState(learner_id=pk, stale=True, computed_on=today, computed_at=now)
+            for pk in learner_ids
+        ],
+        update_conflicts=True,
+        unique_fields=["learner"],
+        update_fields=["stale"],
+    )
+    trajectory_catch_up.enqueue()
+
+
+def trajectory_catch_up(*, chunk: int = CATCH_UP_CHUNK) -> int:
+    """Rebuild every stale read model, ``chunk`` learners per transaction; how many were rebuilt.
+
+    Concurrent workers take different learners (SKIP LOCKED on PostgreSQL).
+    """
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                TrajectoryState.objects.select_for_update(skip_locked=True)
+                .filter(stale=True)
+                .order_by("learner_id")
+                .values_list("learner_id", flat=True)[:chunk]
+            )
+            if not ids:
+                return done
+            trajectory_refresh_many(learners=lock_many(ids), actor=None)
+        done += len(ids)
 
 
 def lock(learner: LearnerProfile) -> LearnerProfile:
@@ -91,7 +139,7 @@ def record_data(record: models.Model) -> dict[str, Any]:
     }
 
 
-def _snapshot(gathered: Gathered) -> dict[str, Any]:
+def snapshot_document(gathered: Gathered) -> dict[str, Any]:
     contract = gathered.contract
     return {
         "facts": snapshot.facts_to_data(gathered.facts) if gathered.facts else None,
@@ -243,7 +291,7 @@ def trajectory_refresh_many(
         states.append(
             TrajectoryState(
                 learner=learner,
-                snapshot=_snapshot(gathered),
+                snapshot=snapshot_document(gathered),
                 pillars=pillars,
                 next_deadline=next_deadline.due_on if next_deadline else None,
                 next_deadline_kind=next_deadline.kind if next_deadline else "",
@@ -251,6 +299,7 @@ def trajectory_refresh_many(
                 attest_eligible_on=trajectory.attest.on if trajectory else None,
                 computed_on=today,
                 computed_at=timezone.now(),
+                stale=False,
             )
         )
     # One upsert for all: the read model of each learner is replaced whole.
@@ -267,6 +316,7 @@ def trajectory_refresh_many(
             "attest_eligible_on",
             "computed_on",
             "computed_at",
+            "stale",
         ],
     )
     for learner, state in zip(learners, states, strict=True):

@@ -70,9 +70,9 @@ class Command(BaseCommand):
 
     def _pull(self, client: BackOfficeClient, options: dict[str, Any]) -> None:
         cursor_file: Path | None = options["cursor_file"]
-        cursor = cursor_file.read_text().strip() if cursor_file and cursor_file.exists() else ""
-        total = 0
-        for changes, cursor in client.follow(cursor, options["limit"]):
+        start = cursor_file.read_text().strip() if cursor_file and cursor_file.exists() else ""
+        total, cursor = 0, start
+        for changes, cursor in client.follow(start, options["limit"]):
             for change in changes:
                 self.stdout.write(json.dumps(change, ensure_ascii=False))
             total += len(changes)
