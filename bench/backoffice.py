@@ -11,6 +11,7 @@ with production settings under daphne, one process, as ``bench/lighthouse.py`` d
 - ingest: whole dossiers (ten records each: learner, eligibility, contract, MO course and test,
   NT2 route and two modules, VDAB registration, a payment) in batches, then one exam result per
   learner (the daily shape); records/s for each. Target (QUALITY.md, issue 5): >= 2,000/s.
+  Then the time the queued task takes to rebuild the read models the batches left stale.
 - feed: writes N events, then pages the whole feed with the reference client. Target <= 30 s.
 - kill: sends N items in batches with client retries while the portal is killed (SIGKILL) at
   random intervals and restarted; then counts what the database holds. Target: exactly N.
@@ -132,6 +133,10 @@ def bench_ingest(options: argparse.Namespace) -> None:
             ]
             applied, elapsed = run_batches(client, batches(updates, options.batch), options.clients)
             results.append(("daily results, one per learner", applied, elapsed))
+            # The read models the batches left stale, rebuilt as the task worker does.
+            started = time.perf_counter()
+            rebuilt = int(manage(env, "shell", "-c", CATCH_UP_SNIPPET).split("REBUILT")[1])
+            catch_up = (rebuilt, time.perf_counter() - started)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -143,6 +148,17 @@ def bench_ingest(options: argparse.Namespace) -> None:
             f"{name:<34}{applied:>9}{elapsed:>9.2f}{rate:>11.0f}{2000:>8}  "
             f"{'yes' if rate >= 2000 else 'NO'}"
         )
+    rebuilt, seconds = catch_up
+    print(
+        f"read models rebuilt afterwards (task): {rebuilt} learners in {seconds:.1f} s "
+        f"({rebuilt / seconds:.0f}/s, one process, including its start)"
+    )
+
+
+CATCH_UP_SNIPPET = """
+from learner.trajectory.services.refresh import trajectory_catch_up
+print("REBUILT", trajectory_catch_up())
+"""
 
 
 def bench_feed(options: argparse.Namespace) -> None:

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.events.fields import DocumentField
+
 
 class CurrentTransactionId(models.Func):
     """The writing transaction's id on PostgreSQL (NULL on SQLite, which commits in id order).
@@ -65,7 +67,7 @@ class Event(models.Model):
         blank=True,
         related_name="+",
     )
-    payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
+    payload = DocumentField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
     transaction_id = models.BigIntegerField(
         null=True, blank=True, editable=False, db_default=CurrentTransactionId()
     )

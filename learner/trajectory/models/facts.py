@@ -8,6 +8,7 @@ state in the same transaction; nothing here holds a rule.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +158,17 @@ class Nt2Module(Fact):
                 name="nt2_module_attended_within_planned",
             ),
         ]
+
+    def clean(self) -> None:
+        # The check constraint's rule in Python: batches validate without asking the database.
+        if (
+            self.attended_lestijden is not None
+            and self.lestijden is not None
+            and self.attended_lestijden > self.lestijden
+        ):
+            raise ValidationError(
+                {"attended_lestijden": _("More lestijden attended than the module has.")}
+            )
 
 
 class MoCourseKind(models.TextChoices):
@@ -309,6 +321,15 @@ class Suspension(Decided):
                 name="suspension_ends_after_start",
             ),
         ]
+
+    def clean(self) -> None:
+        # The check constraint's rule in Python: batches validate without asking the database.
+        if (
+            self.ends_on is not None
+            and self.starts_on is not None
+            and self.ends_on < self.starts_on
+        ):
+            raise ValidationError({"ends_on": _("A suspension cannot end before it starts.")})
 
 
 class LearningCeiling(Fact):

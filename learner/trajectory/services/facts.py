@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learner.profiles.models import LearnerProfile
@@ -321,7 +321,6 @@ def _upsert_kind(
     for fact in existing.order_by("id"):
         by_key.setdefault((fact.learner_id, fact.external_id), fact)
         by_learner.setdefault(fact.learner_id, fact)
-    checks = any(isinstance(c, models.CheckConstraint) for c in model._meta.constraints)
     written: dict[int, tuple[Upsert, Fact]] = {}  # id(fact) → the last record applied to it
     for upsert in group:
         learner_id = upsert.learner.pk
@@ -347,9 +346,10 @@ def _upsert_kind(
         fact.recorded_by = None
         fact.updated_at = now
         try:
-            # The learner is locked (it exists) and unique-per-learner is kept by the lookup
-            # above: only the field rules and the check constraints remain to ask.
-            fact.full_clean(exclude=["learner"], validate_unique=False, validate_constraints=checks)
+            # The learner is locked (it exists), unique-per-learner is kept by the lookup above,
+            # and each check constraint has its rule in the model's clean(): no query per record.
+            # Should the database still refuse one, the kind falls back to one at a time.
+            fact.full_clean(exclude=["learner"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             upsert.outcome, upsert.error = "invalid", exc
             continue

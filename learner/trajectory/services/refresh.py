@@ -59,15 +59,14 @@ def trajectory_refresh_queue(learner_ids: list[int]) -> None:
     """
     from learner.trajectory.tasks import trajectory_catch_up
 
+    states = TrajectoryState.objects.filter(learner_id__in=learner_ids)
+    have = set(states.values_list("learner_id", flat=True))
+    states.update(stale=True)
     today, now = timezone.localdate(), timezone.now()
-    TrajectoryState.objects.bulk_create(
-        [
-            TrajectoryState(learner_id=pk, stale=True, computed_on=today, computed_at=now)
-            for pk in learner_ids
-        ],
-        update_conflicts=True,
-        unique_fields=["learner"],
-        update_fields=["stale"],
+    TrajectoryState.objects.bulk_create(  # learners new in this batch: an empty, stale state
+        TrajectoryState(learner_id=pk, stale=True, computed_on=today, computed_at=now)
+        for pk in learner_ids
+        if pk not in have
     )
     trajectory_catch_up.enqueue()
 
