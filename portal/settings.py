@@ -397,4 +397,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The learner portal's JSON: trajectory state for the offline pack and staff.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several choice sets are called "status": name each, so generated clients read well.
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionStatusEnum": "learner.trajectory.models.facts.DecisionStatus",
+        "IngestStatusEnum": ["applied", "unchanged", "conflict", "invalid", "not_found"],
+    },
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from learner.profiles.models import Employment, Literacy, Obligation, Perspective
@@ -108,6 +109,18 @@ FACT_KINDS: dict[str, tuple[type[Fact], type[serializers.Serializer]]] = {
 KINDS = ["learner", "contract", *FACT_KINDS]
 
 
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="IngestValues",
+        serializers=[LearnerData, ContractData, *(data for _model, data in FACT_KINDS.values())],
+        resource_type_field_name=None,  # the item's ``kind`` says which one
+        many=False,
+    )
+)
+class IngestValuesField(serializers.DictField):
+    """The fields of the item's kind; checked per kind when the item is applied (422 if not)."""
+
+
 class IngestItem(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KINDS)
     learner = serializers.CharField(max_length=40, help_text="The learner's dossier number.")
@@ -115,7 +128,7 @@ class IngestItem(serializers.Serializer):
         max_length=64, help_text="The back office's id of this record (for a learner: the dossier)."
     )
     version = serializers.IntegerField(min_value=1)
-    values = serializers.DictField(help_text="The fields of this kind (see the *Data schemas).")
+    values = IngestValuesField(help_text="The fields of this kind (see the *Data schemas).")
 
 
 class IngestRequest(serializers.Serializer):

@@ -59,5 +59,4 @@ def test_no_generated_request_causes_a_server_error(
         timeout=600,
         cwd=tmp_path,
     )
-    print(run.stdout[-3000:])
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]

@@ -206,6 +206,14 @@ def test_after_72_hours_a_delivery_is_parked_and_the_admin_can_redeliver_it(
     assert receiver.accepted == {str(e) for e in every_event}
 
 
+def test_the_signature_is_the_standard_webhooks_one() -> None:
+    # The worked example of the Standard Webhooks specification (docs/backoffice-api.md).
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 (the specification's)
+    body = b'{"test": 2432232314}'
+    signature = webhooks.sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)
+    assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
 def test_a_signature_checks_the_body_the_id_and_the_time() -> None:
     secret = webhooks.new_secret()
     body = b'{"event_id": "e1"}'
@@ -273,3 +281,28 @@ def test_the_admin_sets_the_endpoint_sees_the_secret_once_and_redelivers_only_th
     assert WebhookDelivery.objects.get(pk=parked.pk).status == DeliveryStatus.DEAD
     client.post("/staff/webhooks/redeliver/", {"delivery": parked.pk})
     assert WebhookDelivery.objects.get(pk=parked.pk).status == DeliveryStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_pruning_forgets_old_keys_and_delivered_events_but_never_parked_ones(
+    agency: Agency, endpoint_and_receiver: tuple[WebhookEndpoint, Receiver]
+) -> None:
+    from io import StringIO
+
+    from portal.backoffice.models import IdempotencyRecord
+
+    endpoint, _receiver = endpoint_and_receiver
+    ingest(agency, range(1), "first")
+    webhooks.deliver_pending(endpoint.pk)
+    IdempotencyRecord.objects.create(
+        agency=agency, key="old", request_digest="x", status_code=200, response={}
+    )
+    long_ago = timezone.now() - timedelta(days=31)
+    IdempotencyRecord.objects.update(created_at=long_ago)
+    WebhookDelivery.objects.update(delivered_at=long_ago)
+    parked = WebhookDelivery.objects.first()
+    assert parked is not None
+    WebhookDelivery.objects.filter(pk=parked.pk).update(status=DeliveryStatus.DEAD)
+    call_command("backoffice_prune", stdout=StringIO())
+    assert not IdempotencyRecord.objects.exists()
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [parked.pk]
