@@ -208,7 +208,7 @@ def test_after_72_hours_a_delivery_is_parked_and_the_admin_can_redeliver_it(
 
 def test_the_signature_is_the_standard_webhooks_one() -> None:
     # The worked example of the Standard Webhooks specification (docs/backoffice-api.md).
-    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 (the specification's)
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     body = b'{"test": 2432232314}'
     signature = webhooks.sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)
     assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
