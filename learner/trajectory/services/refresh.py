@@ -74,21 +74,31 @@ def trajectory_refresh_queue(learner_ids: list[int]) -> None:
 def trajectory_catch_up(*, chunk: int = CATCH_UP_CHUNK) -> int:
     """Rebuild every stale read model, ``chunk`` learners per transaction; how many were rebuilt.
 
+    Learners are locked before their state, as every writer does (no deadlock with a batch);
+    learners a batch holds right now are skipped: that batch queues its own catch-up.
     Concurrent workers take different learners (SKIP LOCKED on PostgreSQL).
     """
     done = 0
     while True:
+        ids = list(
+            TrajectoryState.objects.filter(stale=True)
+            .order_by("learner_id")
+            .values_list("learner_id", flat=True)[:chunk]
+        )
+        if not ids:
+            return done
         with transaction.atomic():
-            ids = list(
-                TrajectoryState.objects.select_for_update(skip_locked=True)
-                .filter(stale=True)
-                .order_by("learner_id")
-                .values_list("learner_id", flat=True)[:chunk]
+            locked = lock_many(ids, skip_locked=True)
+            if not locked:
+                return done  # all held by running batches, which queue their own catch-up
+            still_stale = set(
+                TrajectoryState.objects.filter(learner__in=locked, stale=True).values_list(
+                    "learner_id", flat=True
+                )
             )
-            if not ids:
-                return done
-            trajectory_refresh_many(learners=lock_many(ids), actor=None)
-        done += len(ids)
+            learners = [learner for learner in locked if learner.pk in still_stale]
+            trajectory_refresh_many(learners=learners, actor=None)
+        done += len(learners)
 
 
 def lock(learner: LearnerProfile) -> LearnerProfile:
@@ -100,10 +110,13 @@ def lock(learner: LearnerProfile) -> LearnerProfile:
     )
 
 
-def lock_many(ids: list[int]) -> list[LearnerProfile]:
-    """``lock`` for many learners, in id order (two batches never wait on each other in a ring)."""
+def lock_many(ids: list[int], *, skip_locked: bool = False) -> list[LearnerProfile]:
+    """``lock`` for many learners, in id order (two batches never wait on each other in a ring).
+
+    With ``skip_locked``, learners another transaction holds are left out instead of awaited.
+    """
     return list(
-        LearnerProfile.objects.select_for_update()
+        LearnerProfile.objects.select_for_update(skip_locked=skip_locked)
         .select_related("municipality", "user")
         .filter(pk__in=ids)
         .order_by("pk")
