@@ -123,10 +123,11 @@ def ingest_batch(*, agency: Agency, items: list[dict[str, Any]]) -> list[ItemRes
     """Apply a batch inside the caller's transaction in the order facts depend on each other:
     learners, eligibility, contracts, then the other facts.
 
-    Learners and contracts go one by one through their services, each in a savepoint; the
-    other facts go through ``facts_upsert_many`` (a few queries per kind for the whole batch).
-    Within a kind, items apply in the order sent. Each learner's trajectory is recomputed once,
-    after the batch, by a queued task.
+    New learners and new contracts are made in bulk (``learners_register_many``,
+    ``contracts_sign_many``); changes to existing ones go one by one through their services,
+    each in a savepoint; facts go through ``facts_upsert_many`` (a few queries per kind for the
+    whole batch). Within a kind, items apply in the order sent. Each learner's trajectory is
+    recomputed once, after the batch, by a queued task.
     """
     results: list[ItemResult | None] = [None] * len(items)
     # The read models are rebuilt by a background task (queued in this transaction): a batch
