@@ -48,6 +48,16 @@ def webhooks_page(request: HttpRequest) -> HttpResponse:
             if new_secret is None:
                 messages.success(request, _("The endpoint is saved."))
                 return redirect("backoffice_staff:webhooks")
+    return _page(request, agency, form, endpoint, new_secret)
+
+
+def _page(
+    request: HttpRequest,
+    agency: Agency,
+    form: WebhookEndpointForm,
+    endpoint: WebhookEndpoint | None,
+    new_secret: str | None,
+) -> HttpResponse:
     page = Paginator(selectors.dead_letters(agency), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -70,18 +80,8 @@ def secret_rotate(request: HttpRequest) -> HttpResponse:
     if endpoint is None:
         return redirect("backoffice_staff:webhooks")
     secret = webhooks.secret_rotate(endpoint=endpoint, actor=user)
-    page = Paginator(selectors.dead_letters(agency), 50).get_page(1)
-    return render(
-        request,
-        "backoffice/webhooks.html",
-        {
-            "form": WebhookEndpointForm(initial={"url": endpoint.url, "active": endpoint.active}),
-            "endpoint": endpoint,
-            "new_secret": secret,
-            "counts": selectors.webhook_overview(agency),
-            "page": page,
-        },
-    )
+    form = WebhookEndpointForm(initial={"url": endpoint.url, "active": endpoint.active})
+    return _page(request, agency, form, endpoint, secret)
 
 
 @role_required(Role.AGENCY_ADMIN)

@@ -271,10 +271,15 @@ def test_the_admin_sets_the_endpoint_sees_the_secret_once_and_redelivers_only_th
     assert endpoint.secret in created.content.decode()
     again = client.get("/staff/webhooks/")
     assert endpoint.secret not in again.content.decode()
+    rotated = client.post("/staff/webhooks/secret/")
+    endpoint.refresh_from_db()
+    assert endpoint.secret in rotated.content.decode()
+    assert endpoint.secret not in created.content.decode()
 
     foreign_admin = make_staff(Role.AGENCY_ADMIN, "admin.foreign", agency=other_agency)
     WebhookDelivery.objects.update(status=DeliveryStatus.DEAD)
-    parked = WebhookDelivery.objects.get()  # the "configured" event's own delivery
+    parked = WebhookDelivery.objects.order_by("id").first()  # the "configured" event
+    assert parked is not None
     page = client.get("/staff/webhooks/").content.decode()
     assert "backoffice.webhook.configured" in page
     signed_in(foreign_admin).post("/staff/webhooks/redeliver/", {"delivery": parked.pk})
