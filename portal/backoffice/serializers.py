@@ -26,9 +26,17 @@ from learner.trajectory.models import (
 )
 
 
-def _fact_serializer(model: type[models.Model], fields: list[str]) -> type[serializers.Serializer]:
+def _fact_serializer(
+    model: type[models.Model], fields: list[str], **declared: serializers.Field
+) -> type[serializers.Serializer]:
     meta = type("Meta", (), {"model": model, "fields": fields})
-    return type(f"{model.__name__}Data", (serializers.ModelSerializer,), {"Meta": meta})
+    return type(f"{model.__name__}Data", (serializers.ModelSerializer,), {"Meta": meta, **declared})
+
+
+def _lestijden(**kwargs: object) -> serializers.IntegerField:
+    # Declared, not derived: a small-integer column's range differs per database, and the
+    # published schema must not depend on which one generated it.
+    return serializers.IntegerField(min_value=0, max_value=1000, **kwargs)  # type: ignore[arg-type]
 
 
 class LearnerData(serializers.Serializer):
@@ -72,7 +80,10 @@ FACT_KINDS: dict[str, tuple[type[Fact], type[serializers.Serializer]]] = {
     "nt2_module": (
         Nt2Module,
         _fact_serializer(
-            Nt2Module, ["name", "lestijden", "started_on", "ended_on", "attended_lestijden"]
+            Nt2Module,
+            ["name", "lestijden", "started_on", "ended_on", "attended_lestijden"],
+            lestijden=_lestijden(),
+            attended_lestijden=_lestijden(required=False, allow_null=True),
         ),
     ),
     "mo_course": (MoCourse, _fact_serializer(MoCourse, ["kind", "started_on"])),
