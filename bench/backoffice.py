@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/backoffice.py ingest [--learners 1000] [--batch 1000] [--clients 2]
     .venv/bin/python bench/backoffice.py feed [--events 100000] [--page 1000]
-    .venv/bin/python bench/backoffice.py kill [--items 1000] [--batch 50]
+    .venv/bin/python bench/backoffice.py kill [--items 1000] [--batch 10]
 
 Each mode makes a fresh database (``portal_bench``; PORTAL_BENCH_PG names the server, default
 postgres://postgres@127.0.0.1:5432), loads the demo agency, makes a token and runs the portal
@@ -199,7 +199,7 @@ def bench_kill(options: argparse.Namespace) -> None:
             nonlocal kills
             rng = random.Random(options.seed)  # noqa: S311 (repeatable kill times, not secrets)
             while not done.is_set():
-                time.sleep(rng.uniform(0.2, 1.5))
+                time.sleep(rng.uniform(0.05, 0.6))  # after each restart: mid-batch, often
                 if done.is_set():
                     return
                 holder["server"].send_signal(signal.SIGKILL)
@@ -252,7 +252,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     options = parser.parse_args()
     if options.mode == "kill" and options.batch == 1000:
-        options.batch = 50
+        options.batch = 10  # many requests, so that kills land in the middle of batches
     {"ingest": bench_ingest, "feed": bench_feed, "kill": bench_kill}[options.mode](options)
 
 
