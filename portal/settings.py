@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "learner.profiles",
     "learner.trajectory",
+    "learner.participation",
+    "portal.sync",
 ]
 
 MIDDLEWARE = [
@@ -377,6 +379,8 @@ REST_FRAMEWORK = {
     # Per token (back office) or per person: generous for a sync, a ceiling for a runaway loop.
     "DEFAULT_THROTTLE_RATES": {
         "backoffice": _env("PORTAL_BACKOFFICE_RATE", "600/minute"),
+        # A phone replaying its outbox sends up to 100 commands a request.
+        "sync": _env("PORTAL_SYNC_RATE", "120/minute"),
     },
 }
 # Background work (Django's Tasks API, backported; tasks stored in the portal's database) -------

@@ -13,6 +13,8 @@ urlpatterns = [
     path("trajectory/", include("learner.trajectory.urls")),
     path("verify/", include(trajectory_urls.public_patterns)),
     path("api/backoffice/v1/", include("portal.backoffice.urls")),
+    path("api/sync/", include("portal.sync.urls")),
+    path("participation/", include("learner.participation.urls")),
     path("api/", include("learner.trajectory.api_urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

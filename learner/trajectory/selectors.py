@@ -6,12 +6,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from learner.participation.selectors import confirmed_hours
 from learner.profiles.models import Employment, LearnerProfile, Obligation
 from learner.profiles.selectors import learner_list_for, learners_visible_to
 from learner.trajectory import rules, snapshot
@@ -134,6 +136,7 @@ def gather_many(profiles: Sequence[LearnerProfile]) -> dict[int, Gathered]:
     attests = _grouped(Attest.objects.filter(learner_id__in=ids))
     advices = _grouped(AuthorityAdvice.objects.filter(learner_id__in=ids).select_related("sent_by"))
     changes = _changes_by_learner(ids)
+    hours = confirmed_hours(ids)
     rule_sets: dict[int, rules.RuleSet] = {}
     result: dict[int, Gathered] = {}
     for profile in profiles:
@@ -155,7 +158,9 @@ def gather_many(profiles: Sequence[LearnerProfile]) -> dict[int, Gathered]:
             if contract.rule_set_id not in rule_sets:
                 rule_sets[contract.rule_set_id] = contract.rule_set.as_rules()
             gathered.rules = rule_sets[contract.rule_set_id]
-            gathered.facts = _facts(profile, contract, mine, own_noncompliance)
+            gathered.facts = _facts(
+                profile, contract, mine, own_noncompliance, hours.get(profile.pk, [])
+            )
         result[profile.pk] = gathered
     return result
 
@@ -183,6 +188,7 @@ def _facts(
     contract: Contract,
     loaded: dict[type[Model], list[Any]],
     noncompliance: list[Noncompliance],
+    participation: list[tuple[Any, Decimal]],
 ) -> rules.Facts:
     sessions: list[ExamSession] = loaded[ExamSession]
     route: Nt2Route | None = next(iter(loaded[Nt2Route]), None)
@@ -227,8 +233,7 @@ def _facts(
         employment_service_registered_on=min(
             (r.registered_on for r in registrations), default=None
         ),
-        # Confirmed participation hours arrive with the participation app (issue 6).
-        participation=(),
+        participation=tuple(participation),
         activity_periods=tuple(
             rules.Period(p.starts_on, p.ends_on) for p in loaded[ActivityPeriod]
         ),

@@ -17,6 +17,8 @@ MESSAGES: dict[str, Promise] = {
     "trajectory.attest.issued": _("Your attest is issued."),
     "trajectory.advice.sent": _("The agency sent its advice about your trajectory."),
     "trajectory.deadline.changed": _("A date in your contract changed."),
+    "participation.hours.logged": _("%(learner)s logged hours for you to confirm."),
+    "participation.hours.decided": _("Your buddy or host answered about your hours."),
 }
 
 

@@ -90,6 +90,8 @@ def _plan(event: Event) -> list[_Planned]:
                 url=reverse("trajectory:timeline"),
             )
         ]
+    if event.code in PARTICIPATION_CODES:
+        return _participation_plan(event)
     if event.code not in {"accounts.user.activated", "profiles.caseload.assigned"}:
         return []
     # Imported here: learner apps build on the portal's notifications, not the reverse.
@@ -118,6 +120,40 @@ def _plan(event: Event) -> list[_Planned]:
             params={"case_manager": assignment.case_manager.display_name},
             url=reverse("shell:home"),
         )
+    ]
+
+
+# Participation: the linked contacts hear that hours wait; the learner hears the answer.
+PARTICIPATION_CODES = frozenset({"participation.hours.logged", "participation.hours.decided"})
+
+
+def _participation_plan(event: Event) -> list[_Planned]:
+    # Imported here: learner apps build on the portal's notifications, not the reverse.
+    from learner.participation.models import ContactLink
+    from portal.accounts.models import User as Person
+
+    learner = event.learner
+    if learner is None:
+        return []
+    if event.code == "participation.hours.decided":
+        if learner.activated_at is None:
+            return []
+        return [_Planned(recipient=learner, params={}, url=reverse("participation:home"))]
+    contacts = Person.objects.filter(
+        pk__in=ContactLink.objects.filter(
+            learner__user=learner,
+            activity_id=event.payload.get("activity"),
+            ended_at__isnull=True,
+        ).values("contact_id"),
+        is_active=True,
+    )
+    return [
+        _Planned(
+            recipient=contact,
+            params={"learner": learner.get_full_name() or learner.username},
+            url=reverse("participation:confirm"),
+        )
+        for contact in contacts
     ]
 
 

@@ -51,6 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "sees_learners": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR},
             "edits_rule_sets": user.role == Role.AGENCY_ADMIN,
+            "coordinates": user.role == Role.COORDINATOR,
+            "confirms_hours": user.role == Role.BUDDY,
         },
     )
 

@@ -247,12 +247,18 @@ def test_home_and_caseload_stay_within_the_query_budget(
         assert learner_client.get(reverse("shell:home")).status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.TEACHER, Role.BUDDY])
 def test_roles_without_learners_see_an_empty_state(
-    make_staff: Callable[..., User], signed_in: Callable, role: Role
+    make_staff: Callable[..., User], signed_in: Callable
 ) -> None:
-    page = signed_in(make_staff(role, "someone")).get(reverse("shell:home"))
+    page = signed_in(make_staff(Role.TEACHER, "someone")).get(reverse("shell:home"))
     assert "nothing for you to do here yet" in page.content.decode()
+
+
+def test_a_buddy_starts_from_the_hours_to_confirm(
+    make_staff: Callable[..., User], signed_in: Callable
+) -> None:
+    page = signed_in(make_staff(Role.BUDDY, "someone")).get(reverse("shell:home"))
+    assert reverse("participation:confirm") in page.content.decode()
 
 
 def test_out_of_scope_dossier_gets_the_portals_own_not_found_page(

@@ -1,0 +1,77 @@
+"""Applying outbox commands: each once, in the order sent, each in its own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from portal.accounts.models import User
+from portal.sync.models import CommandStatus, SyncCommand
+from portal.sync.registry import COMMANDS, Conflict, Context, Rejected
+
+
+@dataclass
+class Answer:
+    uuid: str
+    status: str  # applied, duplicate, rejected or conflict
+    reason: str = ""
+    message: str = ""
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+def commands_apply(*, user: User, commands: list[dict[str, Any]]) -> list[Answer]:
+    """Apply each command once; a command seen before is answered ``duplicate`` with its result.
+
+    Each command commits (or not) with its record, so a lost answer costs nothing: the phone
+    sends it again and gets the same answer. A UUID another person used is rejected, without
+    telling what it was.
+    """
+    return [_apply(user, c["uuid"], c["type"], c["payload"], c["created_at"]) for c in commands]
+
+
+def _apply(
+    user: User, uuid: UUID, kind: str, payload: dict[str, Any], client_time: datetime
+) -> Answer:
+    earlier = SyncCommand.objects.filter(uuid=uuid).first()
+    if earlier is not None:
+        return _replay(user, earlier)
+    command_type = COMMANDS.get(kind)
+    if command_type is None or user.role not in command_type.roles:
+        return Answer(str(uuid), "rejected", "unknown_command")
+    record = SyncCommand(uuid=uuid, user=user, type=kind, client_time=client_time)
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():  # the handler's writes go if it refuses
+                    record.result = command_type.handler(
+                        Context(user=user, uuid=uuid, client_time=client_time), payload
+                    )
+                    record.status = CommandStatus.APPLIED
+            except Conflict as exc:
+                record.status, record.reason, record.message = "conflict", exc.reason, exc.message
+            except Rejected as exc:
+                record.status, record.reason, record.message = "rejected", exc.reason, exc.message
+            except ValidationError as exc:
+                record.status, record.reason = CommandStatus.REJECTED, "invalid"
+                record.message = " ".join(exc.messages)[:300]
+            except IntegrityError:
+                # A twin of this command committed its write first (it is answered below).
+                record.status, record.reason = CommandStatus.CONFLICT, "concurrent"
+            record.save(force_insert=True)
+    except IntegrityError:
+        # The same command, sent twice at once: the other one was stored first.
+        return _replay(user, SyncCommand.objects.get(uuid=uuid))
+    return Answer(str(uuid), record.status, record.reason, record.message, record.result)
+
+
+def _replay(user: User, earlier: SyncCommand) -> Answer:
+    if earlier.user_id != user.pk:
+        return Answer(str(earlier.uuid), "rejected", "uuid_taken")
+    if earlier.status != CommandStatus.APPLIED:
+        return Answer(str(earlier.uuid), earlier.status, earlier.reason, earlier.message)
+    return Answer(str(earlier.uuid), "duplicate", result=earlier.result)

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from portal.sync import api
+
+app_name = "sync"
+urlpatterns = [path("commands", api.Commands.as_view(), name="commands")]
