@@ -53,9 +53,7 @@ def linked(
     return learner
 
 
-def log(
-    learner: LearnerProfile, activity: Activity, minutes: int, **extra: Any
-) -> dict[str, Any]:
+def log(learner: LearnerProfile, activity: Activity, minutes: int, **extra: Any) -> dict[str, Any]:
     command = {
         "uuid": extra.pop("command", uuid.uuid4()),
         "type": "participation.hours.log",
