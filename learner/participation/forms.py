@@ -21,7 +21,9 @@ class HoursForm(forms.Form):
     command = forms.UUIDField(widget=forms.HiddenInput)
     supersedes = forms.IntegerField(required=False, widget=forms.HiddenInput)
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=Activity.objects.none())
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     hours = forms.TypedChoiceField(label=_("Hours"), choices=HOURS, coerce=int, initial=1)
     minutes = forms.TypedChoiceField(label=_("Minutes"), choices=MINUTES, coerce=int, initial=0)
     note = forms.CharField(

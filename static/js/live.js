@@ -5,6 +5,8 @@ const badge = document.querySelector("[data-unread-badge]");
 let delay = 1000;
 
 function show(message) {
+  // Pages that show what the message is about refresh themselves (see participation.js).
+  document.dispatchEvent(new CustomEvent("portal:live", { detail: message }));
   if (badge && typeof message.unread === "number") {
     badge.textContent = String(message.unread);
     badge.hidden = message.unread === 0;

@@ -113,3 +113,14 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(staticFile(request));
   }
 });
+
+// Background Sync: the outbox asked to be replayed when the connection is back. The pages own
+// the outbox (IndexedDB, their CSRF token); the worker wakes every open one to send it.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil((async () => {
+    for (const client of await self.clients.matchAll({ type: "window" })) {
+      client.postMessage({ type: "FLUSH_OUTBOX" });
+    }
+  })());
+});

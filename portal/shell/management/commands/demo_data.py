@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone, translation
 
+from learner.participation.demo import demo_participation
 from learner.profiles.models import Employment, LearnerProfile, Literacy, Obligation, Perspective
 from learner.profiles.services import caseload_assign, learner_register
 from learner.trajectory.demo import demo_trajectories
@@ -188,13 +189,12 @@ class Command(BaseCommand):
             staff = {person.username: self._staff(person, agency) for person in STAFF}
             for person in LEARNERS:
                 self._learner(person, agency, staff)
-            demo_trajectories(
-                learners={
-                    p.dossier_number: p
-                    for p in LearnerProfile.objects.filter(agency=agency).select_related("user")
-                },
-                staff=staff,
-            )
+            learners = {
+                p.dossier_number: p
+                for p in LearnerProfile.objects.filter(agency=agency).select_related("user")
+            }
+            demo_trajectories(learners=learners, staff=staff)
+            demo_participation(learners=learners, staff=staff)
             pending = User.objects.get(username=LEARNERS[-1].dossier)
             issued = (
                 account_services.activation_code_issue(

@@ -1,0 +1,92 @@
+"""Logging hours offline in Chromium: the outbox keeps them across a reload and a closed tab,
+sends them once online, and the buddy's confirmation updates the learner's page live."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+
+import pytest
+from django.apps import apps as django_apps
+from playwright.sync_api import Page, expect
+
+from learner.participation import services
+from learner.participation.models import ActivityKind, HourEntry
+from learner.profiles.models import LearnerProfile
+from learner.trajectory.models import Contract, TrajectoryState
+from portal.accounts.models import Municipality, Role, User
+from tests.browser.test_shell import assert_no_violations, sign_in, wait_for_worker, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rules(db: None) -> None:
+    # See test_trajectory.py: the data migration's rows, again after other tests' flushes.
+    migration = importlib.import_module(
+        "learner.trajectory.migrations.0002_first_rule_set_and_declaration"
+    )
+    migration.seed(django_apps, None)
+
+
+def log_hours(page: Page, hours: str) -> None:
+    form = page.locator("[data-hours-form]")
+    form.locator("[name=activity]").select_option(index=1)
+    form.locator("[name=hours]").select_option(hours)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-outbox-status]")).not_to_be_empty()
+
+
+def test_hours_logged_offline_reach_the_server_once_and_the_confirmation_shows_live(
+    asgi_server: str,
+    page: Page,
+    make_learner: Callable[..., LearnerProfile],
+    make_staff: Callable[..., User],
+    case_manager: User,
+    leuven: Municipality,
+    sign_contract: Callable[..., Contract],
+) -> None:
+    profile = make_learner("INB-6001", case_manager=case_manager, pin="482915", language="nl")
+    sign_contract(profile)
+    coordinator = make_staff(Role.COORDINATOR, "coord.t", municipality=leuven)
+    buddy = make_staff(Role.BUDDY, "buddy.t")
+    activity = services.activity_publish(
+        actor=coordinator, kind=ActivityKind.BUDDY, title="Buddy project"
+    )
+    services.contact_link(actor=coordinator, learner=profile, contact=buddy, activity=activity)
+
+    sign_in(page, asgi_server, "INB-6001")
+    page.goto(f"{asgi_server}/participation/")
+    wait_for_worker(page)
+    page.reload()  # now served through the worker, so it is cached for offline use
+    assert_no_violations(page)
+
+    page.context.set_offline(True)
+    log_hours(page, "10")
+    page.reload()  # offline: the cached page, and the outbox still holds the entry
+    expect(page.locator("[data-outbox-list] li")).to_have_count(1)
+    log_hours(page, "10")
+    page.close()  # a closed tab loses nothing
+    page = page.context.new_page()
+    page.goto(f"{asgi_server}/participation/")
+    log_hours(page, "10")
+    expect(page.locator("[data-outbox-list] li")).to_have_count(3)
+    assert HourEntry.objects.count() == 0
+
+    page.context.set_offline(False)
+    started = time.monotonic()
+    wait_until(page, "document.querySelectorAll('[data-outbox-list] li').length === 0")
+    deadline = time.monotonic() + 10
+    while HourEntry.objects.count() < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert HourEntry.objects.count() == 3
+    assert time.monotonic() - started < 10
+    expect(page.locator("[data-refresh=entries] tbody tr")).to_have_count(3)
+
+    # The buddy confirms (in the app); the learner's open page shows it without a reload.
+    ids = list(HourEntry.objects.values_list("pk", flat=True))
+    services.hours_decide(contact=buddy, entry_ids=ids, confirm=True)
+    expect(page.locator("[data-refresh=progress]")).to_contain_text("30")
+    state = TrajectoryState.objects.get(learner=profile)
+    assert state.pillars["participation"]["status"] == "in-progress"
