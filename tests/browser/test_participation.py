@@ -90,3 +90,39 @@ def test_hours_logged_offline_reach_the_server_once_and_the_confirmation_shows_l
     expect(page.locator("[data-refresh=progress]")).to_contain_text("30")
     state = TrajectoryState.objects.get(learner=profile)
     assert state.pillars["participation"]["status"] == "in-progress"
+
+
+def test_logout_with_unsent_hours_warns_first_and_leaves_no_storage_behind(
+    asgi_server: str,
+    page: Page,
+    make_learner: Callable[..., LearnerProfile],
+    make_staff: Callable[..., User],
+    case_manager: User,
+    leuven: Municipality,
+) -> None:
+    make_learner("INB-6002", case_manager=case_manager, pin="482915", language="nl")
+    coordinator = make_staff(Role.COORDINATOR, "coord.u", municipality=leuven)
+    services.activity_publish(
+        actor=coordinator, kind=ActivityKind.VOLUNTEERING, title="Repair café"
+    )
+    sign_in(page, asgi_server, "INB-6002")
+    page.goto(f"{asgi_server}/participation/")
+    wait_for_worker(page)
+    page.reload()
+    page.context.set_offline(True)
+    log_hours(page, "2")
+    page.context.set_offline(False)
+    page.route("**/api/sync/commands", lambda route: route.abort())  # the server is unreachable
+    dialogs: list[str] = []
+
+    def accept(dialog: object) -> None:
+        dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.accept()  # type: ignore[attr-defined]
+
+    page.on("dialog", accept)
+    page.locator("form[data-logout] button").click()
+    expect(page.locator("h1")).not_to_have_text("Participation")
+    assert dialogs, "logout with unsent work asks first"
+    wait_until(page, "caches.keys().then(k => !k.some(n => n.startsWith('pages-')))")
+    assert page.evaluate("indexedDB.databases().then(d => d.length)") == 0
+    assert HourEntry.objects.count() == 0
