@@ -1,0 +1,231 @@
+"""The offline write path under chaos: nothing lost, nothing doubled.
+
+    .venv/bin/python bench/outbox.py browser [--writes 200]
+    .venv/bin/python bench/outbox.py kill [--commands 1000] [--batch 10]
+
+Both run the portal with production settings under daphne on a fresh PostgreSQL database
+(``portal_bench``; PORTAL_BENCH_PG names the server), with the demo data, as the demo learner
+INB-2026-0001 logging participation hours.
+
+- browser: Debian's Chromium (Playwright) logs N entries on the hours page while the connection
+  flips between offline and online and the page reloads; then online, it waits until the outbox
+  is empty and counts the entries on the server. Target: exactly N.
+- kill: a client replays N outbox commands in batches (the phone's retry: the same UUIDs until
+  answered) while the portal is SIGKILLed at random and restarted. Target: exactly N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import secrets
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from _portal import SESSION_SNIPPET, fresh_postgres, manage, portal_env, prepare, serve
+
+LEARNER = "INB-2026-0001"
+ACTIVITY_SNIPPET = """
+from learner.participation.models import Activity, HourEntry
+print("ACTIVITY", Activity.objects.get(title="Buddy project Leuven").pk)
+"""
+COUNT_SNIPPET = """
+from learner.participation.models import HourEntry
+print("COUNT", HourEntry.objects.filter(note__startswith="bench").count())
+"""
+
+
+def setup(port: int, scratch: Path) -> tuple[dict[str, str], str, int]:
+    env = portal_env(scratch / "data", port)
+    env["PORTAL_DATABASE_URL"] = fresh_postgres("portal_bench")
+    env["PORTAL_SYNC_RATE"] = "100000/minute"
+    prepare(env)
+    session = manage(env, "shell", "-c", SESSION_SNIPPET.format(username=LEARNER))
+    session_key = session.split("SESSION")[1].split()[0]
+    activity = int(manage(env, "shell", "-c", ACTIVITY_SNIPPET).split("ACTIVITY")[1])
+    return env, session_key, activity
+
+
+def count(env: dict[str, str]) -> int:
+    return int(manage(env, "shell", "-c", COUNT_SNIPPET).split("COUNT")[1])
+
+
+def bench_kill(options: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
+        env, session_key, activity = setup(options.port, Path(scratch))
+        holder = {"server": serve(env, options.port)}
+        done = threading.Event()
+        kills = 0
+
+        def killer() -> None:
+            nonlocal kills
+            rng = random.Random(options.seed)  # noqa: S311 (repeatable kill times, not secrets)
+            while not done.is_set():
+                time.sleep(rng.uniform(0.05, 0.6))
+                if done.is_set():
+                    return
+                holder["server"].send_signal(signal.SIGKILL)
+                holder["server"].wait()
+                kills += 1
+                holder["server"] = serve(env, options.port)
+
+        csrf = secrets.token_hex(16)  # a 32-character CSRF secret, as cookie and as header
+        # Yesterday and before, in Brussels: never "in the future" for the portal.
+        today = datetime.now(ZoneInfo("Europe/Brussels")).date() - timedelta(days=1)
+        commands = [
+            {
+                "uuid": str(uuid.uuid4()),
+                "type": "participation.hours.log",
+                "payload": {
+                    "activity": activity,
+                    "day": (today - timedelta(days=n % 90)).isoformat(),
+                    "minutes": 15 + n % 8 * 15,
+                    "note": f"bench {n}",
+                },
+                "created_at": f"{today.isoformat()}T10:00:00Z",
+            }
+            for n in range(options.commands)
+        ]
+        requests = 0
+
+        def send(batch: list[dict[str, Any]]) -> None:
+            nonlocal requests
+            delay = 0.05
+            while True:  # the phone's outbox: the same commands until they are answered
+                requests += 1
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{options.port}/api/sync/commands",
+                    data=json.dumps({"commands": batch}).encode(),
+                    method="POST",
+                    headers={
+                        "Content-Type": "application/json",
+                        "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+                        "X-CSRFToken": csrf,
+                    },
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                        answers = json.loads(response.read())["results"]
+                    statuses = {answer["status"] for answer in answers}
+                    if statuses <= {"applied", "duplicate"}:
+                        return
+                    raise SystemExit(f"refused: {answers}")
+                except (OSError, ValueError):
+                    time.sleep(random.uniform(0, delay))  # noqa: S311
+                    delay = min(1.0, delay * 2)
+
+        thread = threading.Thread(target=killer)
+        started = time.perf_counter()
+        thread.start()
+        try:
+            for start in range(0, len(commands), options.batch):
+                send(commands[start : start + options.batch])
+        finally:
+            done.set()
+            thread.join()
+            elapsed = time.perf_counter() - started
+            holder["server"].terminate()
+            holder["server"].wait(timeout=10)
+        applied = count(env)
+    print(f"Outbox kill test: {options.commands} commands in batches of {options.batch}")
+    print(f"{'sent':>6}{'applied':>9}{'kills':>7}{'requests':>10}{'seconds':>9}  ok")
+    ok = applied == options.commands
+    print(
+        f"{options.commands:>6}{applied:>9}{kills:>7}{requests:>10}{elapsed:>9.1f}  "
+        f"{'yes' if ok else 'NO'}"
+    )
+    if not ok:
+        raise SystemExit(1)
+
+
+def bench_browser(options: argparse.Namespace) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
+        env, session_key, _activity = setup(options.port, Path(scratch))
+        server = serve(env, options.port)
+        base = f"http://localhost:{options.port}"
+        flips = reloads = 0
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=shutil.which("chromium"),
+                    args=["--headless=new", "--no-sandbox", "--disable-gpu"],
+                )
+                context = browser.new_context(viewport={"width": 360, "height": 740})
+                context.add_cookies([{"name": "sessionid", "value": session_key, "url": base}])
+                page = context.new_page()
+                page.goto(f"{base}/participation/")
+                page.wait_for_timeout(1000)  # the worker installs
+                page.reload()
+                started = time.perf_counter()
+                rng = random.Random(options.seed)  # noqa: S311
+                offline = False
+                for n in range(options.writes):
+                    if n and n % 10 == 0:
+                        offline = not offline if rng.random() < 0.7 else offline
+                        context.set_offline(offline)
+                        flips += 1
+                    if n and n % 25 == 0:
+                        page.reload()
+                        reloads += 1
+                    form = page.locator("[data-hours-form]")
+                    form.locator("[name=activity]").select_option(index=1)
+                    form.locator("[name=note]").fill(f"bench {n}")
+                    command = form.locator("[name=command]")
+                    before = command.input_value()
+                    form.locator("button[type=submit]").click()
+                    while command.input_value() == before:  # stored: the form has a new id
+                        page.wait_for_timeout(20)
+                context.set_offline(False)
+                page.reload()
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline:
+                    left = page.evaluate(
+                        "document.querySelectorAll('[data-outbox-list] li').length"
+                    )
+                    if left == 0:
+                        break
+                    page.wait_for_timeout(250)
+                elapsed = time.perf_counter() - started
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        applied = count(env)
+    print(f"Outbox in Chromium: {options.writes} writes, offline/online flips and reloads")
+    print(f"{'written':>8}{'applied':>9}{'flips':>7}{'reloads':>9}{'seconds':>9}  ok")
+    ok = applied == options.writes
+    print(
+        f"{options.writes:>8}{applied:>9}{flips:>7}{reloads:>9}{elapsed:>9.1f}  "
+        f"{'yes' if ok else 'NO'}"
+    )
+    if not ok:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["browser", "kill"])
+    parser.add_argument("--port", type=int, default=8125)
+    parser.add_argument("--writes", type=int, default=200)
+    parser.add_argument("--commands", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=7)
+    options = parser.parse_args()
+    {"browser": bench_browser, "kill": bench_kill}[options.mode](options)
+
+
+if __name__ == "__main__":
+    main()
