@@ -123,3 +123,14 @@ def links_for(coordinator: User) -> QuerySet[ContactLink]:
     return ContactLink.objects.filter(
         activity__municipality_id=coordinator.municipality_id, ended_at__isnull=True
     ).select_related("learner__user", "contact", "activity")
+
+
+def confirmed_entries(learner: LearnerProfile) -> QuerySet[HourEntry]:
+    """The entries that count (confirmed, not corrected), oldest first, for the proof."""
+    return (
+        HourEntry.objects.filter(
+            learner=learner, confirmation__decision=Decision.CONFIRMED, superseded_by__isnull=True
+        )
+        .select_related("activity__host", "confirmation__decided_by")
+        .order_by("day", "id")
+    )

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("confirm/", views.confirm, name="confirm"),
     path("coordinate/", views.coordinate, name="coordinate"),
+    path("proof.pdf", views.proof, name="proof"),
+    path("learners/<str:dossier_number>/proof.pdf", views.proof_of, name="proof_of"),
 ]

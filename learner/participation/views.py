@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from learner.participation import forms, selectors, services
+from learner.participation import documents, forms, selectors, services
 from learner.participation.models import ActivityStatus, HostOrganisation
 from learner.profiles.models import LearnerProfile
-from learner.profiles.selectors import learners_visible_to
+from learner.profiles.selectors import learner_for, learners_visible_to
 from learner.trajectory import rules
 from learner.trajectory import selectors as trajectory_selectors
 from portal.accounts.decorators import role_required
@@ -139,6 +139,28 @@ def _progress(profile: LearnerProfile, entries: list[Any]) -> dict[str, Any]:
         "projection": projection,
         "deadline": pillar.deadline if pillar else None,
     }
+
+
+@role_required(Role.LEARNER)
+def proof(request: HttpRequest) -> HttpResponse:
+    return _pdf(_profile(request))
+
+
+@role_required(Role.CASE_MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR)
+def proof_of(request: HttpRequest, dossier_number: str) -> HttpResponse:
+    try:
+        profile = learner_for(user=_user(request), dossier_number=dossier_number)
+    except LearnerProfile.DoesNotExist as exc:
+        raise Http404 from exc
+    return _pdf(profile)
+
+
+def _pdf(profile: LearnerProfile) -> HttpResponse:
+    response = HttpResponse(documents.hours_proof_pdf(profile), content_type="application/pdf")
+    name = f"participatie-{profile.dossier_number}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"  # personal: never kept by a cache
+    return response
 
 
 @role_required(Role.BUDDY)

@@ -160,6 +160,12 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     "participation:home": ("GET", [], LEARNER_ONLY),
     "participation:confirm": ("GET", [], every(403, **STAFF_ONLY_302, buddy=200)),
     "participation:coordinate": ("GET", [], every(403, **STAFF_ONLY_302, coordinator=200)),
+    "participation:proof": ("GET", [], LEARNER_ONLY),
+    "participation:proof_of": (
+        "GET",
+        [DOSSIER],
+        {**ACTING_ON_DOSSIER, "coordinator": 200},
+    ),
     # Signed-in people reach the outbox endpoint; a form post instead of JSON is refused (415).
     "sync:commands": ("POST", [], every(415, anonymous=403, unverified_staff=302)),
     # The JSON API answers 403 to anonymous callers (no login page to send them to).

@@ -183,3 +183,28 @@ def test_a_learners_own_activity_needs_the_coordinators_approval(
     assert Activity.objects.get(pk=proposal.pk).status == ActivityStatus.APPROVED
     assert log(learner, proposal, 60)["status"] == "applied"
     assert proposal in selectors.activities_open_to(learner)
+
+
+def test_the_proof_lists_confirmed_hours_only_in_dutch_and_is_a_pdf(
+    linked: LearnerProfile, activity: Activity, buddy: User, signed_in: Callable[..., Any]
+) -> None:
+    from learner.participation.documents import hours_proof_html
+
+    confirmed = log(linked, activity, 90)["entry"]
+    log(linked, activity, 45)  # waiting: not on the proof
+    services.hours_decide(contact=buddy, entry_ids=[confirmed], confirm=True)
+    from django.utils import translation
+
+    with translation.override("ar"):  # whatever the asker reads, the proof is in Dutch
+        html = hours_proof_html(linked)
+    with translation.override("nl"):
+        title = translation.gettext("Proof of participation hours")
+    assert f"<h1>{title}</h1>" in html
+    assert "90 min" in html
+    assert "45 min" not in html
+    assert "1,5" in html or "1.5" in html
+    response = signed_in(linked.user).get("/participation/proof.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert "no-store" in response["Cache-Control"]
