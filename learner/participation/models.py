@@ -187,8 +187,17 @@ class Decision(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
+class Via(models.TextChoices):
+    APP = "app", _("In the app")
+    QR = "qr", _("Phone to phone (QR code)")
+
+
 class Confirmation(models.Model):
-    """The buddy's or host's answer to one entry (once; append-only)."""
+    """The buddy's or host's answer to one entry (once; append-only).
+
+    Given phone to phone, ``evidence`` keeps the learner's signed claim and the buddy's signed
+    receipt, as they were checked.
+    """
 
     entry = models.OneToOneField(HourEntry, on_delete=models.PROTECT, related_name="confirmation")
     decision = models.CharField(_("decision"), max_length=10, choices=Decision)
@@ -197,6 +206,8 @@ class Confirmation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField()
+    via = models.CharField(_("how"), max_length=3, choices=Via, default=Via.APP)
+    evidence = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("confirmation")

@@ -7,6 +7,7 @@ and recomputes the learner's trajectory when confirmed hours change.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from learner.participation.models import (
     Decision,
     HostOrganisation,
     HourEntry,
+    Via,
 )
 from learner.profiles.models import LearnerProfile
 from learner.trajectory.services.refresh import lock, trajectory_refresh
@@ -251,7 +253,13 @@ def hours_log(
 
 
 def hours_decide(
-    *, contact: User, entry_ids: list[int], confirm: bool, reason: str = ""
+    *,
+    contact: User,
+    entry_ids: list[int],
+    confirm: bool,
+    reason: str = "",
+    via: Via = Via.APP,
+    evidence: dict[str, Any] | None = None,
 ) -> list[Confirmation]:
     """Confirm or refuse entries of learners linked to ``contact`` for those activities.
 
@@ -303,6 +311,8 @@ def hours_decide(
                 reason="" if confirm else reason.strip(),
                 decided_by=contact,
                 decided_at=now,
+                via=via,
+                evidence=evidence or {},
             )
             for entry in entries
         )
@@ -317,6 +327,7 @@ def hours_decide(
                     "activity": entry.activity_id,
                     "day": entry.day,
                     "minutes": entry.minutes,
+                    "via": via,
                 },
             )
         for profile in locked.values():

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -57,3 +59,38 @@ class Commands(APIView):
             commands=body.validated_data["commands"],
         )
         return Response({"results": [asdict(answer) for answer in answers]})
+
+
+class DeviceKeyRequest(serializers.Serializer):
+    key_id = serializers.UUIDField()
+    public_jwk = serializers.DictField(help_text="The public key (JWK, EC P-256).")
+    secret = serializers.CharField(
+        required=False, allow_blank=True, help_text="Buddies: their PIN or password."
+    )
+
+
+class DeviceKeyResponse(serializers.Serializer):
+    key_id = serializers.UUIDField()
+
+
+class DeviceKeys(APIView):
+    throttle_classes = [SyncThrottle]
+
+    @extend_schema(
+        request=DeviceKeyRequest, responses=DeviceKeyResponse, operation_id="sync_device_key"
+    )
+    def post(self, request: Request) -> Response:
+        body = DeviceKeyRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            key = services.device_key_register(
+                user=request.user,  # type: ignore[arg-type]  # IsAuthenticated
+                key_id=body.validated_data["key_id"],
+                public_jwk=body.validated_data["public_jwk"],
+                secret=body.validated_data.get("secret", ""),
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        return Response({"key_id": key.key_id}, status=201)

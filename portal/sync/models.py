@@ -34,3 +34,26 @@ class SyncCommand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.uuid} ({self.status})"
+
+
+class DeviceKey(models.Model):
+    """The public half of a key a phone made to sign what it vouches for while offline.
+
+    The private half never leaves the phone (a buddy's is sealed with their PIN). The server
+    checks signatures with this key when the signed claim or receipt arrives.
+    """
+
+    key_id = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="device_keys"
+    )
+    public_jwk = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device key")
+        verbose_name_plural = _("device keys")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.key_id}"

@@ -9,10 +9,13 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from portal.accounts.models import User
-from portal.sync.models import CommandStatus, SyncCommand
+from portal.accounts.models import Role, User
+from portal.events.services import event_record
+from portal.sync.models import CommandStatus, DeviceKey, SyncCommand
 from portal.sync.registry import COMMANDS, Conflict, Context, Rejected
+from portal.sync.signatures import public_key
 
 
 @dataclass
@@ -75,3 +78,35 @@ def _replay(user: User, earlier: SyncCommand) -> Answer:
     if earlier.status != CommandStatus.APPLIED:
         return Answer(str(earlier.uuid), earlier.status, earlier.reason, earlier.message)
     return Answer(str(earlier.uuid), "duplicate", result=earlier.result)
+
+
+def device_key_register(
+    *, user: User, key_id: UUID, public_jwk: dict[str, Any], secret: str = ""
+) -> DeviceKey:
+    """Keep the public key a phone made; a buddy proves it is them with their PIN or password.
+
+    The same key again changes nothing. Emits ``sync.device_key.registered``.
+    """
+    if user.role not in {Role.LEARNER, Role.BUDDY}:
+        raise ValidationError(_("Only learners and buddies sign on their phones."))
+    if user.role == Role.BUDDY and not user.check_password(secret):
+        raise ValidationError({"secret": [_("This is not your PIN or password.")]})
+    try:
+        public_key(public_jwk)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError({"public_jwk": [_("This is not a key the portal can use.")]}) from exc
+    with transaction.atomic():
+        key, created = DeviceKey.objects.get_or_create(
+            key_id=key_id, defaults={"user": user, "public_jwk": public_jwk}
+        )
+        if key.user_id != user.pk or key.public_jwk != public_jwk:
+            raise ValidationError({"key_id": [_("This key id is taken.")]})
+        if created:
+            event_record(
+                code="sync.device_key.registered",
+                actor=user,
+                learner=user if user.role == Role.LEARNER else None,
+                agency=user.agency,
+                payload={"key_id": str(key_id)},
+            )
+    return key
