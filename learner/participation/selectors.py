@@ -134,3 +134,16 @@ def confirmed_entries(learner: LearnerProfile) -> QuerySet[HourEntry]:
         .select_related("activity__host", "confirmation__decided_by")
         .order_by("day", "id")
     )
+
+
+def linked_to(contact: User) -> dict[str, dict[str, str]]:
+    """Whom and what a buddy may confirm, for reading codes on their phone offline."""
+    if contact.role != Role.BUDDY or not contact.is_active:
+        return {"learners": {}, "activities": {}}
+    links = ContactLink.objects.filter(contact=contact, ended_at__isnull=True).select_related(
+        "learner__user", "activity"
+    )
+    return {
+        "learners": {link.learner.user.username: link.learner.user.display_name for link in links},
+        "activities": {str(link.activity_id): link.activity.title for link in links},
+    }

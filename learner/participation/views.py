@@ -188,7 +188,11 @@ def confirm(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, text % {"count": len(done)})
             return redirect("participation:confirm")
-    return render(request, "participation/confirm.html", {"waiting": waiting, "form": form})
+    return render(
+        request,
+        "participation/confirm.html",
+        {"waiting": waiting, "form": form, "linked": selectors.linked_to(contact)},
+    )
 
 
 @role_required(Role.COORDINATOR)

@@ -11,6 +11,7 @@ const STORE = "commands";
 const ENDPOINT = "/api/sync/commands";
 const BATCH = 50;
 const listeners = new Set();
+const prerequisites = [];
 let flushing = null;
 let retryTimer = null;
 let failures = 0;
@@ -52,6 +53,23 @@ function changed() {
   for (const listener of listeners) {
     try { listener(); } catch { /* a broken view must not stop the outbox */ }
   }
+}
+
+/** Run ``step`` before each send (e.g. register this phone's key before codes it signed). */
+export function beforeFlush(step) {
+  prerequisites.push(step);
+}
+
+/** Replace a waiting command's payload (e.g. to attach a buddy's receipt). */
+export async function update(uuid, changes) {
+  await withStore("readwrite", (store) => {
+    const request = store.get(uuid);
+    request.onsuccess = () => {
+      if (request.result) store.put({ ...request.result, ...changes, state: "waiting", message: "" });
+    };
+  });
+  changed();
+  flush();
 }
 
 /** Call ``listener`` whenever the outbox changes (to redraw its list). */
@@ -113,6 +131,7 @@ async function send(batch) {
 }
 
 async function flushOnce() {
+  for (const step of prerequisites) await step();
   const waiting = (await pending()).filter((command) => command.state === "waiting");
   for (let start = 0; start < waiting.length; start += BATCH) {
     const batch = waiting.slice(start, start + BATCH);

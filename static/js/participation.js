@@ -1,6 +1,10 @@
 // The hours page: log through the offline outbox, show what waits on this phone, and refresh the
 // server's part (progress, entries) when the outbox empties or a live message concerns it.
-import { dismiss, enqueue, flush, onChange, pending } from "./outbox.js";
+import {
+  ensureRegistered, learnerKey, makeCode, readCode, sha256, signAsLearner,
+} from "./devicekey.js";
+import { beforeFlush, dismiss, enqueue, flush, onChange, pending, update } from "./outbox.js";
+import { scanInto, showCode } from "./qrcodes.js";
 
 const form = document.querySelector("[data-hours-form]");
 const list = document.querySelector("[data-outbox-list]");
@@ -40,6 +44,13 @@ async function draw() {
       ? `${text(section, "attentionLabel")}: ${command.message}`
       : text(section, "waitingLabel");
     item.append(label, " · ", state);
+    if (command.state === "waiting" && !command.payload.qr && panel) {
+      const vouch = document.createElement("button");
+      vouch.type = "button";
+      vouch.textContent = text(section, "vouchLabel");
+      vouch.addEventListener("click", () => openPanel(command));
+      item.append(" ", vouch);
+    }
     if (command.state === "attention") {
       const remove = document.createElement("button");
       remove.type = "button";
@@ -87,6 +98,50 @@ form?.addEventListener("submit", async (event) => {
   form.querySelector("[name=note]").value = "";
   if (status) status.textContent = text(status, "savedLabel");
 });
+
+// Phone to phone: the learner's phone signs a claim of a waiting entry and shows it as a QR code;
+// the buddy's receipt (their QR code) is attached to the entry, which then syncs confirmed.
+const panel = document.querySelector("[data-qr-learner]");
+let vouching = null;
+
+async function openPanel(command) {
+  vouching = command;
+  const { keyId } = await learnerKey();
+  const claim = JSON.stringify({
+    v: 1, c: command.uuid, l: panel.dataset.learner, a: command.payload.activity,
+    d: command.payload.day, m: command.payload.minutes, k: keyId,
+  });
+  const { signature } = await signAsLearner(claim);
+  panel.dataset.claim = makeCode("PC1", claim, signature);
+  panel.hidden = false;
+  await showCode(panel.querySelector("[data-qr-figure]"), panel.dataset.claim);
+  panel.querySelector("[data-receipt-input]").value = "";
+  panel.scrollIntoView();
+}
+
+async function addReceipt() {
+  const input = panel.querySelector("[data-receipt-input]");
+  const status = panel.querySelector("[data-qr-status]");
+  const read = readCode(input.value, "PR1");
+  const claim = panel.dataset.claim || "";
+  if (!vouching || !read || read[1].h !== await sha256(claim)) {
+    status.textContent = text(status, "wrongLabel");
+    return;
+  }
+  await update(vouching.uuid, { payload: { ...vouching.payload, qr: { claim, receipt: input.value.trim() } } });
+  status.textContent = text(status, "addedLabel");
+  vouching = null;
+}
+
+if (panel) {
+  learnerKey().then(() => ensureRegistered()).catch(() => {});
+  beforeFlush(() => ensureRegistered());
+  panel.querySelector("[data-add-receipt]")?.addEventListener("click", addReceipt);
+  panel.querySelector("[data-scan-receipt]")?.addEventListener("click", async () => {
+    const input = panel.querySelector("[data-receipt-input]");
+    if (!(await scanInto(input, panel.querySelector("video")).catch(() => false))) input.focus();
+  });
+}
 
 // A page from the cache carries the command id it was first rendered with: make a new one, or
 // two entries made from the same saved page would be one command.

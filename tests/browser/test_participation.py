@@ -3,6 +3,7 @@ sends them once online, and the buddy's confirmation updates the learner's page 
 
 from __future__ import annotations
 
+import base64
 import importlib
 import re
 import time
@@ -10,14 +11,15 @@ from collections.abc import Callable
 
 import pytest
 from django.apps import apps as django_apps
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from learner.participation import services
-from learner.participation.models import ActivityKind, HourEntry
+from learner.participation.models import ActivityKind, Confirmation, HourEntry
 from learner.profiles.models import LearnerProfile
 from learner.trajectory.models import Contract, TrajectoryState
 from portal.accounts.models import Municipality, Role, User
 from tests.browser.test_shell import assert_no_violations, sign_in, wait_for_worker, wait_until
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -128,3 +130,90 @@ def test_logout_with_unsent_hours_warns_first_and_leaves_no_storage_behind(
     wait_until(page, "caches.keys().then(k => !k.some(n => n.startsWith('pages-')))")
     assert page.evaluate("indexedDB.databases().then(d => d.length)") == 0
     assert HourEntry.objects.count() == 0
+
+
+def test_phone_to_phone_both_offline_confirms_once_and_a_tampered_claim_is_refused(
+    asgi_server: str,
+    browser: Browser,
+    page: Page,
+    make_learner: Callable[..., LearnerProfile],
+    make_staff: Callable[..., User],
+    case_manager: User,
+    leuven: Municipality,
+) -> None:
+    profile = make_learner("INB-6003", case_manager=case_manager, pin="482915", language="nl")
+    coordinator = make_staff(Role.COORDINATOR, "coord.v", municipality=leuven)
+    buddy = make_staff(Role.BUDDY, "buddy.v")
+    activity = services.activity_publish(
+        actor=coordinator, kind=ActivityKind.BUDDY, title="Buddy walks"
+    )
+    services.contact_link(actor=coordinator, learner=profile, contact=buddy, activity=activity)
+
+    # Both phones are set up online once: the learner's key registers itself; the buddy seals
+    # theirs with their password.
+    sign_in(page, asgi_server, "INB-6003")
+    page.goto(f"{asgi_server}/participation/")
+    wait_for_worker(page)
+    page.reload()
+    buddy_context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-BE")
+    phone = buddy_context.new_page()
+    phone.goto(f"{asgi_server}/login/")
+    phone.locator("#id_username").fill("buddy.v")
+    phone.locator("#id_password").fill(PASSWORD)
+    phone.locator("form button.primary").click()
+    phone.goto(f"{asgi_server}/participation/confirm/")
+    wait_for_worker(phone)
+    phone.reload()
+    phone.locator("[data-setup-secret]").fill(PASSWORD)
+    phone.locator("[data-seal]").click()
+    expect(phone.locator("[data-scan]")).to_be_visible()
+    wait_until(page, "fetch('/participation/').then(() => true)")  # the learner's key is sent
+
+    page.context.set_offline(True)
+    buddy_context.set_offline(True)
+    log_hours(page, "3")
+    page.locator("[data-outbox-list] button").first.click()  # confirm with my buddy
+    expect(page.locator("#claim-text")).not_to_have_value("")
+    claim = page.locator("#claim-text").input_value()
+    assert claim.startswith("PC1.")
+    expect(page.locator("[data-qr-learner] svg")).to_be_visible()
+
+    phone.locator("[data-claim-input]").fill(claim)
+    phone.locator("[data-check]").click()
+    expect(phone.locator("[data-claim-details] [data-minutes]")).to_have_text("180")
+    phone.locator("[data-confirm-secret]").fill("wrong")
+    phone.locator("[data-confirm]").click()
+    expect(phone.locator("[data-claim-status]")).not_to_be_empty()
+    phone.locator("[data-confirm-secret]").fill(PASSWORD)
+    phone.locator("[data-confirm]").click()
+    receipt = phone.locator("#receipt-text")
+    expect(receipt).not_to_have_value("")
+    page.locator("[data-receipt-input]").fill(receipt.input_value())
+    page.locator("[data-add-receipt]").click()
+    expect(page.locator("[data-qr-status]")).not_to_be_empty()
+
+    # A tampered claim: the minutes changed on the way (the signature no longer matches).
+    head, body, signature = claim.split(".")
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+    forged_body = base64.urlsafe_b64encode(raw.replace('"m":180', '"m":600').encode())
+    forged = f"{head}.{forged_body.decode().rstrip('=')}.{signature}"
+    phone.locator("[data-claim-input]").fill(forged)
+    phone.locator("[data-check]").click()
+    phone.locator("[data-confirm-secret]").fill(PASSWORD)
+    phone.locator("[data-confirm]").click()
+    expect(phone.locator("[data-outbox-list] li")).to_have_count(2)
+    assert HourEntry.objects.count() == 0
+
+    page.context.set_offline(False)
+    buddy_context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(phone.locator("[data-outbox-list] li[data-state=attention]")).to_have_count(1)
+    wait_until(page, "document.querySelectorAll('[data-outbox-list] li').length === 0")
+    deadline = time.monotonic() + 10
+    while not Confirmation.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    entry = HourEntry.objects.get()
+    assert entry.minutes == 180
+    confirmation = Confirmation.objects.get()
+    assert (confirmation.via, confirmation.decided_by) == ("qr", buddy)
+    buddy_context.close()
