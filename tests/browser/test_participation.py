@@ -129,6 +129,19 @@ def test_logout_with_unsent_hours_warns_first_and_leaves_no_storage_behind(
     assert dialogs, "logout with unsent work asks first"
     wait_until(page, "caches.keys().then(k => !k.some(n => n.startsWith('pages-')))")
     assert page.evaluate("indexedDB.databases().then(d => d.length)") == 0
+    cached_bodies = page.evaluate(
+        """async () => {
+            const bodies = [];
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) {
+                    bodies.push(await (await cache.match(request)).text());
+                }
+            }
+            return bodies;
+        }"""
+    )
+    assert not any("INB-6002" in body or "Repair café" in body for body in cached_bodies)
     assert HourEntry.objects.count() == 0
 
 

@@ -208,3 +208,27 @@ def test_the_proof_lists_confirmed_hours_only_in_dutch_and_is_a_pdf(
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_buddy_confirms_in_bulk_and_refuses_with_a_reason_on_their_page(
+    linked: LearnerProfile, activity: Activity, buddy: User, signed_in: Callable[..., Any]
+) -> None:
+    first, second, third = (log(linked, activity, 60)["entry"] for _ in range(3))
+    client = signed_in(buddy)
+    page = client.get("/participation/confirm/").content.decode()
+    assert f'value="{first}"' in page
+    assert "linked-data" in page  # whom they may confirm offline
+    done = client.post(
+        "/participation/confirm/", {"entries": [first, second], "decision": "confirm"}
+    )
+    assert done.status_code == 302
+    no_reason = client.post("/participation/confirm/", {"entries": [third], "decision": "refuse"})
+    assert no_reason.status_code == 200  # the form says a reason is needed
+    client.post(
+        "/participation/confirm/",
+        {"entries": [third], "decision": "refuse", "reason": "I was not there"},
+    )
+    decided = dict(HourEntry.objects.values_list("pk", "confirmation__decision"))
+    assert decided == {first: "confirmed", second: "confirmed", third: "refused"}
+    mine = signed_in(linked.user).get("/participation/").content.decode()
+    assert "I was not there" in mine
