@@ -25,7 +25,7 @@ def hours_log(context: Context, payload: dict[str, Any]) -> dict[str, Any]:
     """
     profile = LearnerProfile.objects.filter(user=context.user).first()
     if profile is None:
-        raise Rejected("no_dossier")
+        raise Rejected("no_dossier", _("Your dossier is not available yet. Ask your case manager."))
     try:
         activity = int(payload["activity"])
         day = date.fromisoformat(str(payload["day"]))
@@ -45,7 +45,7 @@ def hours_log(context: Context, payload: dict[str, Any]) -> dict[str, Any]:
             day,
             minutes,
         ):
-            raise Rejected("bad_signature", "The signed claim is not this entry.")
+            raise Rejected("bad_signature", _("The signed claim is not this entry."))
     entry = _entry(profile, context.uuid, activity, day, minutes)
     if entry is None:
         entry = services.hours_log(
@@ -74,10 +74,10 @@ def hours_confirm_qr(context: Context, payload: dict[str, Any]) -> dict[str, Any
     """``{claim, receipt}`` from the buddy's phone: the entry, confirmed (made if need be)."""
     checked = qr.check(str(payload.get("claim", "")), str(payload.get("receipt", "")))
     if checked.buddy != context.user:
-        raise Rejected("bad_signature", "This receipt was signed by someone else.")
+        raise Rejected("bad_signature", _("This receipt was signed by someone else."))
     profile = LearnerProfile.objects.filter(user=checked.learner_user).first()
     if profile is None:
-        raise Rejected("no_dossier")
+        raise Rejected("no_dossier", _("Your dossier is not available yet. Ask your case manager."))
     command_id = UUID(checked.command)
     entry = _entry(profile, command_id, checked.activity, checked.day, checked.minutes)
     if entry is None:
@@ -115,5 +115,5 @@ def _entry(
         day,
         minutes,
     ):
-        raise Rejected("conflict", "Another entry has this id.")
+        raise Rejected("conflict", _("Another entry has this id."))
     return found

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from portal.accounts.models import Role, User
 from portal.sync.registry import Rejected
 from portal.sync.signatures import BadSignatureError, b64url_decode, sha256_b64url, signer_of
@@ -52,7 +54,7 @@ def _parse(code: str, prefix: str) -> tuple[str, dict[str, Any], str]:
         if not isinstance(data, dict) or data.get("v") != 1:
             raise ValueError("version")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Rejected("bad_code", "This code is not one the portal made.") from exc
+        raise Rejected("bad_code", _("This code is not one the portal made.")) from exc
     return text, data, signature
 
 
@@ -64,7 +66,9 @@ def check(claim_code: str, receipt_code: str) -> Vouched:
         learner_key = signer_of(key_id=str(claim["k"]), message=claim_text, signature=claim_sig)
         buddy_key = signer_of(key_id=str(receipt["k"]), message=receipt_text, signature=receipt_sig)
     except (BadSignatureError, KeyError) as exc:
-        raise Rejected("bad_signature", "A signature does not match: nothing was saved.") from exc
+        raise Rejected(
+            "bad_signature", _("A signature does not match: nothing was saved.")
+        ) from exc
     learner_user, buddy = learner_key.user, buddy_key.user
     if (
         learner_user.role != Role.LEARNER
@@ -75,7 +79,7 @@ def check(claim_code: str, receipt_code: str) -> Vouched:
         or receipt.get("c") != claim.get("c")
         or receipt.get("dec") != "confirmed"
     ):
-        raise Rejected("bad_signature", "The receipt is not for this claim.")
+        raise Rejected("bad_signature", _("The receipt is not for this claim."))
     try:
         return Vouched(
             learner_user=learner_user,
@@ -87,4 +91,4 @@ def check(claim_code: str, receipt_code: str) -> Vouched:
             evidence={"claim": claim_code, "receipt": receipt_code},
         )
     except (KeyError, ValueError) as exc:
-        raise Rejected("bad_code", "This code is not one the portal made.") from exc
+        raise Rejected("bad_code", _("This code is not one the portal made.")) from exc

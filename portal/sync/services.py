@@ -45,7 +45,9 @@ def _apply(
         return _replay(user, earlier)
     command_type = COMMANDS.get(kind)
     if command_type is None or user.role not in command_type.roles:
-        return Answer(str(uuid), "rejected", "unknown_command")
+        return Answer(
+            str(uuid), "rejected", "unknown_command", _("The portal cannot do this from here.")
+        )
     record = SyncCommand(uuid=uuid, user=user, type=kind, client_time=client_time)
     try:
         with transaction.atomic():
@@ -65,6 +67,7 @@ def _apply(
             except IntegrityError:
                 # A twin of this command committed its write first (it is answered below).
                 record.status, record.reason = CommandStatus.CONFLICT, "concurrent"
+                record.message = _("This was just sent from elsewhere. Look again.")
             record.save(force_insert=True)
     except IntegrityError:
         # The same command, sent twice at once: the other one was stored first.
@@ -74,7 +77,9 @@ def _apply(
 
 def _replay(user: User, earlier: SyncCommand) -> Answer:
     if earlier.user_id != user.pk:
-        return Answer(str(earlier.uuid), "rejected", "uuid_taken")
+        return Answer(
+            str(earlier.uuid), "rejected", "uuid_taken", _("This id was used before. Try again.")
+        )
     if earlier.status != CommandStatus.APPLIED:
         return Answer(str(earlier.uuid), earlier.status, earlier.reason, earlier.message)
     return Answer(str(earlier.uuid), "duplicate", result=earlier.result)
