@@ -167,7 +167,10 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
         {**ACTING_ON_DOSSIER, "coordinator": 200},
     ),
     # Signed-in people reach the outbox endpoint; a form post instead of JSON is refused (415).
-    "sync:commands": ("POST", [], every(415, anonymous=403, unverified_staff=302)),
+    **{
+        f"sync:{name}": ("POST", [], every(415, anonymous=403, unverified_staff=302))
+        for name in ("commands", "device_keys")
+    },
     # The JSON API answers 403 to anonymous callers (no login page to send them to).
     "api:own_trajectory": ("GET", [], {**LEARNER_ONLY, "anonymous": 403}),
     "api:learner_trajectory": (
