@@ -121,7 +121,12 @@ def _log(request: HttpRequest, form: forms.HoursForm) -> bool:
 def _progress(profile: LearnerProfile, entries: list[Any]) -> dict[str, Any]:
     summary = selectors.summary_of(entries)
     view = trajectory_selectors.view_of(profile)
-    target = view.rule_set.participation_hours if view.rule_set else 40
+    target = (
+        view.rule_set.participation_hours
+        if view.rule_set
+        # Before a contract: the hours of the rule set in force today.
+        else trajectory_selectors.rule_set_in_force(timezone.localdate()).participation_hours
+    )
     pillar = view.trajectory.pillars.get(rules.Pillar.PARTICIPATION) if view.trajectory else None
     projection = (
         rules.participation_projection(view.facts, view.rule_set, timezone.localdate())
@@ -133,7 +138,7 @@ def _progress(profile: LearnerProfile, entries: list[Any]) -> dict[str, Any]:
         "confirmed": summary.confirmed_minutes / 60,
         "waiting": summary.waiting_minutes / 60,
         "refused": summary.refused_minutes / 60,
-        "percent": min(100, round(summary.confirmed_minutes / 60 / target * 100)),
+        "percent": min(100, round(summary.confirmed_minutes / 60 / max(target, 1) * 100)),
         "optional": pillar is not None and pillar.status == rules.Status.OPTIONAL,
         "met": pillar is not None and pillar.status in rules.DONE,
         "projection": projection,
@@ -245,7 +250,8 @@ def coordinate(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("participation:coordinate")
     if posted == "decide":
-        proposal = activities.filter(pk=request.POST.get("activity", "0") or 0).first()
+        wanted = request.POST.get("activity", "")
+        proposal = activities.filter(pk=int(wanted)).first() if wanted.isdigit() else None
         if proposal is None:
             raise Http404
         try:
