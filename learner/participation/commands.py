@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from learner.participation import qr, services
 from learner.participation.models import NOTE_LENGTH, HourEntry, Via
 from learner.profiles.models import LearnerProfile
+from learner.trajectory.services.refresh import lock
 from portal.accounts.models import Role
 from portal.sync.registry import Context, Rejected, command
 
@@ -46,6 +47,8 @@ def hours_log(context: Context, payload: dict[str, Any]) -> dict[str, Any]:
             minutes,
         ):
             raise Rejected("bad_signature", _("The signed claim is not this entry."))
+    # The learner's lock first: the buddy's phone may bring the same entry at the same moment.
+    profile = lock(profile)
     entry = _entry(profile, context.uuid, activity, day, minutes)
     if entry is None:
         entry = services.hours_log(
@@ -79,6 +82,7 @@ def hours_confirm_qr(context: Context, payload: dict[str, Any]) -> dict[str, Any
     if profile is None:
         raise Rejected("no_dossier", _("Your dossier is not available yet. Ask your case manager."))
     command_id = UUID(checked.command)
+    profile = lock(profile)  # the learner's phone may bring the same entry at the same moment
     entry = _entry(profile, command_id, checked.activity, checked.day, checked.minutes)
     if entry is None:
         entry = services.hours_log(

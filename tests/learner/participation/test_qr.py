@@ -166,3 +166,43 @@ def test_a_buddy_registers_a_phone_key_only_with_their_own_secret(
     _learner, buddy, _activity = setting
     with pytest.raises(ValidationError):
         Phone(buddy, secret="not-it")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_phones_syncing_at_the_same_moment_make_one_confirmed_entry(
+    setting: tuple[LearnerProfile, User, Activity],
+) -> None:
+    import threading
+
+    from django.db import connection
+
+    learner, buddy, activity = setting
+    command, payload, claim, receipt = exchange(learner, buddy, activity)
+    qr = {"claim": claim, "receipt": receipt}
+    answers: list[tuple[str, str]] = []
+    start = threading.Barrier(2)
+
+    def phone(user: User, kind: str, body: dict[str, Any], command_id: str) -> None:
+        try:
+            start.wait()
+            answers.append(send(user, command_id, kind, body))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(
+            target=phone,
+            args=(learner.user, "participation.hours.log", {**payload, "qr": qr}, command),
+        ),
+        threading.Thread(
+            target=phone,
+            args=(buddy, "participation.hours.confirm_qr", qr, str(uuid.uuid4())),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [("applied", ""), ("applied", "")]
+    assert HourEntry.objects.count() == 1
+    assert Confirmation.objects.count() == 1
