@@ -131,7 +131,13 @@ async function send(batch) {
 }
 
 async function flushOnce() {
-  for (const step of prerequisites) await step();
+  for (const step of prerequisites) {
+    try {
+      await step();
+    } catch {
+      // Never hold every write back: a command that needed the step is refused with a reason.
+    }
+  }
   const waiting = (await pending()).filter((command) => command.state === "waiting");
   for (let start = 0; start < waiting.length; start += BATCH) {
     const batch = waiting.slice(start, start + BATCH);
