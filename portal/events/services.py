@@ -58,7 +58,11 @@ def events_record(events: list[Event]) -> list[Event]:
     """
     if not transaction.get_connection().in_atomic_block:
         raise EventOutsideTransactionError(events[0].code if events else "")
+    # The same value the column's default gives each row, asked once: compiling the default
+    # expression for every row costs more than the insert itself.
+    transaction_id = _current_transaction_id()
     for event in events:
+        event.transaction_id = transaction_id
         if not EVENT_CODE_RE.match(event.code):
             raise ValueError(f"Event code {event.code!r} is not namespaced like 'area.thing.verb'.")
         if event.agency_id is None and event.learner is not None:
@@ -68,3 +72,12 @@ def events_record(events: list[Event]) -> list[Event]:
         notifications_from_event(event=event)
     outbox_add_many(created)
     return created
+
+
+def _current_transaction_id() -> int | None:
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return None  # SQLite commits in id order; the feed needs no transaction id there
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        return int(cursor.fetchone()[0])
