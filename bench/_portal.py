@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import random
 import secrets
+import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -96,3 +99,40 @@ def fresh_postgres(name: str) -> str:
     for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
         subprocess.run(["psql", f"{server}/postgres", "-q", "-c", sql], check=True)
     return f"{server}/{name}"
+
+
+class Chaos:
+    """The portal under random SIGKILLs: killed 0.05-0.6 s after each (re)start, started again.
+
+    with Chaos(env, port, seed) as chaos:
+        ...  # send while it dies and comes back
+    chaos.kills
+    """
+
+    def __init__(self, env: dict[str, str], port: int, seed: int) -> None:
+        self.env, self.port, self.seed = env, port, seed
+        self.kills = 0
+        self.server = serve(env, port)
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        rng = random.Random(self.seed)  # noqa: S311 (repeatable kill times, not secrets)
+        while not self._done.is_set():
+            time.sleep(rng.uniform(0.05, 0.6))  # after each restart: mid-request, often
+            if self._done.is_set():
+                return
+            self.server.send_signal(signal.SIGKILL)
+            self.server.wait()
+            self.kills += 1
+            self.server = serve(self.env, self.port)
+
+    def __enter__(self) -> Chaos:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+        self.server.terminate()
+        self.server.wait(timeout=10)

@@ -20,17 +20,14 @@ with production settings under daphne, one process, as ``bench/lighthouse.py`` d
 from __future__ import annotations
 
 import argparse
-import random
-import signal
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from _portal import fresh_postgres, manage, portal_env, prepare, serve
+from _portal import Chaos, fresh_postgres, manage, portal_env, prepare, serve
 
 from portal.backoffice.client import BackOfficeClient, sample_dossier
 
@@ -191,22 +188,6 @@ def bench_kill(options: argparse.Namespace) -> None:
     learners = options.items // 10
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
         env, token = setup(options.port, Path(scratch))
-        holder = {"server": serve(env, options.port)}
-        done = threading.Event()
-        kills = 0
-
-        def killer() -> None:
-            nonlocal kills
-            rng = random.Random(options.seed)  # noqa: S311 (repeatable kill times, not secrets)
-            while not done.is_set():
-                time.sleep(rng.uniform(0.05, 0.6))  # after each restart: mid-batch, often
-                if done.is_set():
-                    return
-                holder["server"].send_signal(signal.SIGKILL)
-                holder["server"].wait()
-                kills += 1
-                holder["server"] = serve(env, options.port)
-
         client = BackOfficeClient(
             f"http://127.0.0.1:{options.port}",
             token,
@@ -216,18 +197,12 @@ def bench_kill(options: argparse.Namespace) -> None:
             backoff_cap=1.0,
         )
         items = [item for dossier in dossiers(learners) for item in dossier][: options.items]
-        thread = threading.Thread(target=killer)
         started = time.perf_counter()
-        thread.start()
-        try:
+        with Chaos(env, options.port, options.seed) as chaos:
             for batch in batches(items, options.batch):
                 client.ingest(batch)  # the client keeps one Idempotency-Key per batch
-        finally:
-            done.set()
-            thread.join()
-            elapsed = time.perf_counter() - started
-            holder["server"].terminate()
-            holder["server"].wait(timeout=10)
+        elapsed = time.perf_counter() - started
+        kills = chaos.kills
         count = int(manage(env, "shell", "-c", COUNT_SNIPPET).split("COUNT")[1].split()[0])
     print(f"Kill test: {options.items} items in batches of {options.batch}, PostgreSQL")
     print(f"{'sent':>6}{'applied':>9}{'kills':>7}{'requests':>10}{'seconds':>9}  ok")

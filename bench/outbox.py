@@ -21,9 +21,7 @@ import json
 import random
 import secrets
 import shutil
-import signal
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from _portal import SESSION_SNIPPET, fresh_postgres, manage, portal_env, prepare, serve
+from _portal import SESSION_SNIPPET, Chaos, fresh_postgres, manage, portal_env, prepare, serve
 
 LEARNER = "INB-2026-0001"
 ACTIVITY_SNIPPET = """
@@ -64,22 +62,6 @@ def count(env: dict[str, str]) -> int:
 def bench_kill(options: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
         env, session_key, activity = setup(options.port, Path(scratch))
-        holder = {"server": serve(env, options.port)}
-        done = threading.Event()
-        kills = 0
-
-        def killer() -> None:
-            nonlocal kills
-            rng = random.Random(options.seed)  # noqa: S311 (repeatable kill times, not secrets)
-            while not done.is_set():
-                time.sleep(rng.uniform(0.05, 0.6))
-                if done.is_set():
-                    return
-                holder["server"].send_signal(signal.SIGKILL)
-                holder["server"].wait()
-                kills += 1
-                holder["server"] = serve(env, options.port)
-
         csrf = secrets.token_hex(16)  # a 32-character CSRF secret, as cookie and as header
         # Yesterday and before, in Brussels: never "in the future" for the portal.
         today = datetime.now(ZoneInfo("Europe/Brussels")).date() - timedelta(days=1)
@@ -125,18 +107,12 @@ def bench_kill(options: argparse.Namespace) -> None:
                     time.sleep(random.uniform(0, delay))  # noqa: S311
                     delay = min(1.0, delay * 2)
 
-        thread = threading.Thread(target=killer)
         started = time.perf_counter()
-        thread.start()
-        try:
+        with Chaos(env, options.port, options.seed) as chaos:
             for start in range(0, len(commands), options.batch):
                 send(commands[start : start + options.batch])
-        finally:
-            done.set()
-            thread.join()
-            elapsed = time.perf_counter() - started
-            holder["server"].terminate()
-            holder["server"].wait(timeout=10)
+        elapsed = time.perf_counter() - started
+        kills = chaos.kills
         applied = count(env)
     print(f"Outbox kill test: {options.commands} commands in batches of {options.batch}")
     print(f"{'sent':>6}{'applied':>9}{'kills':>7}{'requests':>10}{'seconds':>9}  ok")
