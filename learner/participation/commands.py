@@ -35,6 +35,8 @@ def hours_log(context: Context, payload: dict[str, Any]) -> dict[str, Any]:
         supersedes = payload.get("supersedes")
         supersedes_id = None if supersedes is None or supersedes == "" else int(supersedes)
         vouched = payload.get("qr")
+        if vouched is not None and not isinstance(vouched, dict):
+            raise TypeError("qr")
     except (KeyError, TypeError, ValueError) as exc:
         raise ValidationError(_("Something in this entry is missing or wrong.")) from exc
     if vouched:

@@ -232,3 +232,14 @@ def test_the_buddy_confirms_in_bulk_and_refuses_with_a_reason_on_their_page(
     assert decided == {first: "confirmed", second: "confirmed", third: "refused"}
     mine = signed_in(linked.user).get("/participation/").content.decode()
     assert "I was not there" in mine
+
+
+def test_a_malformed_signed_part_is_a_clear_refusal_not_an_error(
+    linked: LearnerProfile, activity: Activity
+) -> None:
+    assert log(linked, activity, 60, qr="not a dict")["reason"] == "invalid"
+    assert log(linked, activity, 60, qr={"claim": "PC1.x.y", "receipt": "nope"})["reason"] in {
+        "bad_code",
+        "bad_signature",
+    }
+    assert not HourEntry.objects.exists()
