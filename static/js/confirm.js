@@ -75,7 +75,8 @@ async function confirm() {
   await enqueue({
     type: "participation.hours.confirm_qr",
     payload: { claim: claim.code, receipt: answer },
-    label: `${known.learners[claim.data.l]} · ${claim.data.d} · ${claim.data.m} min`,
+    label: `${known.learners[claim.data.l]} · ${claim.data.d} · ${
+      root.dataset.minutesLabel.replace("__N__", String(claim.data.m))}`,
   });
   say(status, "confirmedLabel");
   claim = null;

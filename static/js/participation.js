@@ -69,7 +69,8 @@ function describe(data) {
   const select = form.querySelector("[name=activity]");
   const activity = select?.selectedOptions[0]?.textContent?.trim() || "";
   const minutes = Number(data.get("hours")) * 60 + Number(data.get("minutes"));
-  return { minutes, label: `${data.get("day")} · ${activity} · ${minutes} min` };
+  const duration = text(section, "minutesLabel").replace("__N__", String(minutes));
+  return { minutes, label: `${data.get("day")} · ${activity} · ${duration}` };
 }
 
 form?.addEventListener("submit", async (event) => {

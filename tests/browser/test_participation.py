@@ -103,15 +103,19 @@ def test_logout_with_unsent_hours_warns_first_and_leaves_no_storage_behind(
     case_manager: User,
     leuven: Municipality,
 ) -> None:
-    make_learner("INB-6002", case_manager=case_manager, pin="482915", language="nl")
+    # In Arabic: the hours page right to left, and still no accessibility violation.
+    make_learner("INB-6002", case_manager=case_manager, pin="482915", language="ar")
     coordinator = make_staff(Role.COORDINATOR, "coord.u", municipality=leuven)
     services.activity_publish(
         actor=coordinator, kind=ActivityKind.VOLUNTEERING, title="Repair café"
     )
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": asgi_server}])
     sign_in(page, asgi_server, "INB-6002")
     page.goto(f"{asgi_server}/participation/")
     wait_for_worker(page)
     page.reload()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_no_violations(page)
     page.context.set_offline(True)
     log_hours(page, "2")
     # Back online, but the server is unreachable: the entry stays on the phone.
@@ -180,6 +184,7 @@ def test_phone_to_phone_both_offline_confirms_once_and_a_tampered_claim_is_refus
     phone.locator("[data-setup-secret]").fill(PASSWORD)
     phone.locator("[data-seal]").click()
     expect(phone.locator("[data-scan]")).to_be_visible()
+    assert_no_violations(phone)
     wait_until(page, "fetch('/participation/').then(() => true)")  # the learner's key is sent
 
     page.context.set_offline(True)
