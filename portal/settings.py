@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "portal.events",
     "portal.notifications",
     "portal.backoffice",
+    "portal.media",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "learner.profiles",
     "learner.trajectory",
     "learner.participation",
+    "learner.lessons",
     "portal.sync",
 ]
 
@@ -312,6 +314,13 @@ STORAGES = {
     # Hashed names (cache forever) and pre-compressed copies, served by WhiteNoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded pictures (portal/media): a file larger than this many bytes is refused unread.
+MEDIA_MAX_IMAGE_BYTES = _env_int("MEDIA_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
+# Pixels (width times height) a picture may declare, checked before decoding; far below Pillow's
+# 89 million, so a small file cannot unpack into gigabytes of memory. 24 million covers phones.
+MEDIA_MAX_IMAGE_PIXELS = _env_int("MEDIA_MAX_IMAGE_PIXELS", default=24_000_000)
+# Uploaded recordings: a file larger than this many bytes is refused unread (minutes of speech).
+MEDIA_MAX_AUDIO_BYTES = _env_int("MEDIA_MAX_AUDIO_BYTES", default=10 * 1024 * 1024)
 
 # App shell (PWA) ----------------------------------------------------------------------------------
 # The release goes into the service worker's cache names; a new release replaces every cache.

@@ -15,8 +15,10 @@ urlpatterns = [
     path("api/backoffice/v1/", include("portal.backoffice.urls")),
     path("api/sync/", include("portal.sync.urls")),
     path("participation/", include("learner.participation.urls")),
+    path("lessons/", include("learner.lessons.urls")),
     path("api/", include("learner.trajectory.api_urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("media/", include("portal.media.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

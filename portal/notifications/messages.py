@@ -19,6 +19,9 @@ MESSAGES: dict[str, Promise] = {
     "trajectory.deadline.changed": _("A date in your contract changed."),
     "participation.hours.logged": _("%(learner)s logged hours for you to confirm."),
     "participation.hours.decided": _("Your buddy or host answered about your hours."),
+    "lessons.absence.nudged": _(
+        "%(learner)s missed %(absent_pct)s%% of their MO contact sessions. Maybe they need support."
+    ),
 }
 
 

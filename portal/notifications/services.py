@@ -92,7 +92,11 @@ def _plan(event: Event) -> list[_Planned]:
         ]
     if event.code in PARTICIPATION_CODES:
         return _participation_plan(event)
-    if event.code not in {"accounts.user.activated", "profiles.caseload.assigned"}:
+    if event.code not in {
+        "accounts.user.activated",
+        "profiles.caseload.assigned",
+        "lessons.absence.nudged",
+    }:
         return []
     # Imported here: learner apps build on the portal's notifications, not the reverse.
     from learner.profiles.models import CaseloadAssignment
@@ -104,6 +108,18 @@ def _plan(event: Event) -> list[_Planned]:
     )
     if assignment is None:
         return []
+    if event.code == "lessons.absence.nudged":
+        # Support first: the case manager hears of it, the learner's phone does not.
+        return [
+            _Planned(
+                recipient=assignment.case_manager,
+                params={
+                    "learner": event.learner.get_full_name() or event.learner.username,
+                    "absent_pct": event.payload.get("absent_pct", 0),
+                },
+                url=reverse("profiles:learner_detail", args=[assignment.learner.dossier_number]),
+            )
+        ]
     if event.code == "accounts.user.activated":
         return [
             _Planned(

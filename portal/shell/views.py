@@ -53,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "edits_rule_sets": user.role == Role.AGENCY_ADMIN,
             "coordinates": user.role == Role.COORDINATOR,
             "confirms_hours": user.role == Role.BUDDY,
+            "teaches": user.role == Role.TEACHER,
         },
     )
 

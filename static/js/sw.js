@@ -71,8 +71,10 @@ async function remember(request, response) {
 }
 
 async function fromCache(request) {
+  // The page as last seen, else the copy in a downloaded lesson pack (those caches outlive
+  // releases: the learner chose to keep them).
   const cache = await caches.open(PAGES_CACHE);
-  const cached = await cache.match(request.url);
+  const cached = (await cache.match(request.url)) || (await caches.match(request.url));
   if (!cached) return null;
   // Mark the page so it can say how old it is.
   const html = (await cached.text()).replace(
@@ -103,6 +105,41 @@ async function staticFile(request) {
   return response;
 }
 
+async function partOf(response, range) {
+  // Audio players ask for byte ranges; a cached recording answers them from its whole body.
+  const body = await response.arrayBuffer();
+  const [, startText, endText] = /bytes=(\d*)-(\d*)/.exec(range) || [];
+  const start = startText ? Number(startText) : Math.max(0, body.byteLength - Number(endText || 0));
+  const end = endText && startText ? Math.min(Number(endText), body.byteLength - 1) : body.byteLength - 1;
+  const headers = new Headers(response.headers);
+  headers.set("Content-Range", `bytes ${start}-${end}/${body.byteLength}`);
+  headers.set("Content-Length", String(end - start + 1));
+  return new Response(body.slice(start, end + 1), { status: 206, headers });
+}
+
+// Pictures and recordings: names never change (one per upload), so any cached copy is right.
+// Offline, a picture width the pack did not keep is answered with a width it did.
+async function mediaFile(request) {
+  const range = request.headers.get("range");
+  const cached = await caches.match(request.url);
+  if (cached) return range ? partOf(cached, range) : cached;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const folder = new URL(request.url).pathname.replace(/[^/]*$/, "");
+    if (folder.startsWith("/media/images/")) {
+      for (const name of await caches.keys()) {
+        if (!name.startsWith("lessons-")) continue;
+        const cache = await caches.open(name);
+        for (const key of await cache.keys()) {
+          if (new URL(key.url).pathname.startsWith(folder)) return cache.match(key);
+        }
+      }
+    }
+    throw error;
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -111,6 +148,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigate(event));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(staticFile(request));
+  } else if (url.pathname.startsWith("/media/")) {
+    event.respondWith(mediaFile(request));
   }
 });
 

@@ -198,6 +198,47 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     },
     # The API contract is public, like any published API description.
     "api:schema": ("GET", [], every(200, unverified_staff=302)),
+    # Lessons: learners study published lessons (lesson 1 does not exist: 404 for them, never a
+    # foreign lesson); teachers author and run groups (object 1 is not theirs: 404).
+    "lessons:home": ("GET", [], LEARNER_ONLY),
+    "lessons:interests": ("GET", [], LEARNER_ONLY),
+    **{
+        f"lessons:{name}": (
+            method,
+            ["1"],
+            every(403, **STAFF_ONLY_302, learner=404, other_learner=404),
+        )
+        for name, method in (("lesson", "GET"), ("pack", "GET"), ("practice", "POST"))
+    },
+    # Sent without JavaScript through the outbox's write path: refused with a message, back.
+    "lessons:studied": (
+        "POST",
+        ["1"],
+        every(403, **STAFF_ONLY_302, learner=302, other_learner=302),
+    ),
+    **{
+        f"lessons:{name}": ("GET", [], every(403, **STAFF_ONLY_302, teacher=200))
+        for name in ("teach", "library", "group_new")
+    },
+    **{
+        f"lessons:{name}": ("GET", args, every(403, **STAFF_ONLY_302, teacher=404))
+        for name, args in (
+            ("course", ["1"]),
+            ("course_translate", ["1", "ar"]),
+            ("edit", ["1"]),
+            ("translate", ["1", "ar"]),
+            ("preview", ["1", "ar"]),
+            ("group", ["1"]),
+            ("attendance", ["1"]),
+        )
+    },
+    # Uploaded media: for every signed-in person; a name no picture or recording has is 404.
+    # (200 for a stored file, for a learner and staff: tests/portal/media/test_views.py.)
+    "media:file": (
+        "GET",
+        ["images/00000000-0000-4000-8000-000000000000/360.webp"],
+        every(404, anonymous=302, unverified_staff=302),
+    ),
     # The admin site as a whole: only site operators (behind their second factor) get in.
     "admin:index": ("GET", [], every(302, operator=200)),
 }

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone, translation
 
+from learner.lessons.demo.loader import demo_lessons
 from learner.participation.demo import demo_participation
 from learner.profiles.models import Employment, LearnerProfile, Literacy, Obligation, Perspective
 from learner.profiles.services import caseload_assign, learner_register
@@ -195,6 +196,10 @@ class Command(BaseCommand):
             }
             demo_trajectories(learners=learners, staff=staff)
             demo_participation(learners=learners, staff=staff)
+            demo_lessons(
+                teacher=staff["mo.marie"],
+                learners=[learners[dossier] for dossier in sorted(learners)[:4]],
+            )
             pending = User.objects.get(username=LEARNERS[-1].dossier)
             issued = (
                 account_services.activation_code_issue(

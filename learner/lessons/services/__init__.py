@@ -1,0 +1,1 @@
+"""Writes of the lessons app: authoring (teachers), study (learners), groups (teachers)."""

@@ -1,0 +1,2 @@
+"""Lesson screens: learners study (``learn``), teachers author (``teach``) and run groups
+(``groups``)."""
