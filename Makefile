@@ -77,7 +77,9 @@ typecheck: $(INSTALLED)
 migrations-check: $(INSTALLED)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Phone performance of the learner home (Lighthouse, mobile profile, cold and repeat).
+# Phone performance of the learner screens (Lighthouse, mobile profile, cold and repeat) and the
+# size of a downloaded lesson module.
 bench: install messages
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
-	$(BIN)/python bench/lighthouse.py
+	$(BIN)/python bench/lighthouse.py --screens home,lessons,lesson
+	$(BIN)/python bench/lessons.py

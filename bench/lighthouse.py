@@ -1,11 +1,14 @@
-"""Phone performance of the learner home: Lighthouse, default mobile profile, cold and repeat.
+"""Phone performance of learner screens: Lighthouse, default mobile profile, cold and repeat.
 
 Runs the portal with production settings on loopback (daphne, SQLite by default or
 PORTAL_DATABASE_URL), signs in a demo learner, and runs Lighthouse (npm, in bench/node_modules)
-against the learner home with Debian's chromium. Prints the median of N runs of LCP, TBT, CLS,
+against each screen with Debian's chromium. Prints the median of N runs of LCP, TBT, CLS,
 total bytes and JS bytes, with the targets of QUALITY.md beside them.
 
-    .venv/bin/python bench/lighthouse.py [--runs 3] [--port 8123]
+    .venv/bin/python bench/lighthouse.py [--runs 3] [--port 8123] [--screens home,lessons,lesson]
+
+Screens: ``home`` (the learner home), ``lessons`` (the lesson list), ``lesson`` (the first lesson
+of the demo course, with its pictures and practice questions).
 
 Cold: a fresh browser profile each run. Repeat: the same profile after one visit, with storage
 kept (--disable-storage-reset), so the service worker and its caches are in place.
@@ -35,6 +38,16 @@ TARGETS: dict[str, dict[str, float]] = {
     "repeat": {"lcp_ms": 1000},
 }
 DEMO_LEARNER = "INB-2026-0001"
+# The first lesson of the demo course (its id depends on the load order).
+FIRST_LESSON_SNIPPET = """
+from learner.lessons.models import Lesson
+print("LESSON", Lesson.objects.order_by("module__position", "position", "id").first().pk)
+"""
+
+
+def screen_paths(env: dict[str, str]) -> dict[str, str]:
+    lesson = manage(env, "shell", "-c", FIRST_LESSON_SNIPPET).split("LESSON")[1].split()[0]
+    return {"home": "/", "lessons": "/lessons/", "lesson": f"/lessons/{lesson}/"}
 
 
 def lighthouse(url: str, cookie: str, profile: Path, *, keep_storage: bool) -> dict[str, float]:
@@ -83,7 +96,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--screens", default="home", help="comma-separated: home,lessons,lesson")
     options = parser.parse_args()
+    screens = [name.strip() for name in options.screens.split(",") if name.strip()]
     if not LIGHTHOUSE.exists():
         raise SystemExit("npm install --prefix bench  (Lighthouse is a dev dependency there)")
 
@@ -95,26 +110,31 @@ def main() -> None:
             line = manage(env, "shell", "-c", SESSION_SNIPPET.format(username=DEMO_LEARNER))
             session_key, language = line.split("SESSION")[1].split()[:2]
             cookie = f"sessionid={session_key}; django_language={language}"
-            url = f"http://localhost:{options.port}/"
-            cold, repeat = [], []
-            for run in range(options.runs):
-                profile = scratch_dir / f"profile-{run}"
-                cold.append(lighthouse(url, cookie, profile, keep_storage=False))
-                # One visit installs the service worker; the measured one is served by it.
-                lighthouse(url, cookie, profile, keep_storage=True)
-                repeat.append(lighthouse(url, cookie, profile, keep_storage=True))
+            paths = screen_paths(env)
+            results: dict[str, tuple[list[dict[str, float]], list[dict[str, float]]]] = {}
+            for screen in screens:
+                url = f"http://localhost:{options.port}{paths[screen]}"
+                cold, repeat = [], []
+                for run in range(options.runs):
+                    profile = scratch_dir / f"profile-{screen}-{run}"
+                    cold.append(lighthouse(url, cookie, profile, keep_storage=False))
+                    # One visit installs the service worker; the measured one is served by it.
+                    lighthouse(url, cookie, profile, keep_storage=True)
+                    repeat.append(lighthouse(url, cookie, profile, keep_storage=True))
+                results[screen] = (cold, repeat)
         finally:
             server.terminate()
             server.wait(timeout=10)
 
-    print(f"Learner home ({DEMO_LEARNER}), Lighthouse mobile, median of {options.runs}")
-    print(f"{'load':<8}{'metric':<12}{'value':>10}{'target':>10}  ok")
-    for name, runs in (("cold", cold), ("repeat", repeat)):
-        for key, value in median_of(runs).items():
-            target = TARGETS[name].get(key)
-            ok = "" if target is None else ("yes" if value <= target else "NO")
-            target_text = "" if target is None else f"{target:g}"
-            print(f"{name:<8}{key:<12}{value:>10.3f}{target_text:>10}  {ok}")
+    print(f"Learner screens ({DEMO_LEARNER}), Lighthouse mobile, median of {options.runs}")
+    print(f"{'screen':<9}{'load':<8}{'metric':<12}{'value':>10}{'target':>10}  ok")
+    for screen, (cold, repeat) in results.items():
+        for name, runs in (("cold", cold), ("repeat", repeat)):
+            for key, value in median_of(runs).items():
+                target = TARGETS[name].get(key)
+                ok = "" if target is None else ("yes" if value <= target else "NO")
+                target_text = "" if target is None else f"{target:g}"
+                print(f"{screen:<9}{name:<8}{key:<12}{value:>10.3f}{target_text:>10}  {ok}")
 
 
 if __name__ == "__main__":

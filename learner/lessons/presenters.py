@@ -143,7 +143,7 @@ class LessonPage:
                 "id": question.id,
                 "text": question.text.own,
                 "dutch": question.text.dutch if self.beside else "",
-                "image": question.image.fallback_url if question.image else "",
+                "image": question.image.pack_url() if question.image else "",
                 "audio": question.audio.url if question.audio else "",
                 "choices": [
                     {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from learner.lessons.models import (
     Attendance,
@@ -120,6 +121,15 @@ def progress_of(*, user: User, lesson_ids: Iterable[int]) -> dict[int, str]:
         if furthest.get(lesson_id) != ProgressStep.COMPLETED:
             furthest[lesson_id] = step
     return furthest
+
+
+def sessions_for_learner(*, learner: LearnerProfile, limit: int = 3) -> list[ContactSession]:
+    """The next contact sessions of the learner's groups, soonest first."""
+    return list(
+        ContactSession.objects.filter(group__members=learner, ends_at__gte=timezone.now())
+        .select_related("group")
+        .order_by("starts_at")[:limit]
+    )
 
 
 def interests_of(*, learner: LearnerProfile) -> list[str]:

@@ -310,3 +310,57 @@ def test_a_learner_studies_a_downloaded_module_offline_in_arabic_and_it_syncs_on
     attempt = PracticeAttempt.objects.get()
     assert attempt.total == 5
     assert attempt.lesson_id == arabic_lesson.pk
+
+
+def test_a_teacher_marks_attendance_offline_and_it_arrives_once(
+    asgi_server: str,
+    page: Page,
+    make_staff: Callable[..., User],
+    make_learner: Callable[..., LearnerProfile],
+    case_manager: User,
+    arabic_lesson: Lesson,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learner.lessons.models import Attendance
+    from learner.lessons.services import groups
+
+    teacher = User.objects.get(username="mo.offline")
+    learners = [make_learner(f"INB-72{n:02d}", case_manager=case_manager) for n in range(3)]
+    group = groups.group_create(teacher=teacher, course=arabic_lesson.module.course, name="Ma")
+    for learner in learners:
+        groups.group_add_member(teacher=teacher, group=group, dossier_number=learner.dossier_number)
+    start = timezone.now() - timedelta(hours=1)
+    session = groups.session_plan(
+        teacher=teacher,
+        group=group,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        place="Leuven",
+        interpreter_languages=["ar"],
+    )
+    staff_page(page, asgi_server, teacher)
+    url = f"{asgi_server}/lessons/teach/sessions/{session.pk}/attendance/"
+    page.goto(url)
+    wait_for_worker(page)
+    page.reload()
+    assert_no_violations(page)
+
+    page.context.set_offline(True)
+    page.reload()  # the page as last seen, from the worker
+    page.locator(f"#p-{learners[0].pk}-present").check()
+    page.locator(f"#p-{learners[1].pk}-absent").check()
+    page.locator(f"#p-{learners[2].pk}-excused").check()
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator("[data-attendance-status]")).not_to_be_empty()
+    assert not Attendance.objects.exists()
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    deadline = time.monotonic() + 10
+    while Attendance.objects.count() < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    marks = dict(Attendance.objects.values_list("learner__dossier_number", "presence"))
+    assert marks == {"INB-7200": "present", "INB-7201": "absent", "INB-7202": "excused"}

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import random
 import uuid
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.templatetags.static import static
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -27,15 +30,26 @@ from portal.accounts.decorators import role_required
 from portal.accounts.models import Role, User
 from portal.sync.services import commands_apply
 
-# A rendered lesson page weighs about this much compressed; added to the media for the size a
-# learner sees before downloading a module (the download itself reports what it really took).
-PAGE_BYTES_ESTIMATE = 12 * 1024
+# A rendered lesson page weighs about this much (measured on the demo course: 12-23 KiB); added to
+# the media and scripts for the size a learner sees before downloading a module. The download
+# itself then reports what it really took.
+PAGE_BYTES_ESTIMATE = 20 * 1024
 # The scripts of the lesson pages, as the pages ask for them: their own tags (hashed names in
 # production) and the modules those import by relative path (not rewritten by the manifest
 # storage). A pack keeps them beside the pages, so an offline lesson still works after the app
 # was updated and the worker's own caches were replaced.
 PACK_SCRIPTS = ("js/lessons.js", "js/lessons-pack.js")
 PACK_MODULES = ("js/outbox.js", "js/unsynced.js")
+
+
+@lru_cache(maxsize=1)
+def _scripts_bytes() -> int:
+    total = 0
+    for name in (*PACK_SCRIPTS, *PACK_MODULES):
+        found = finders.find(name)
+        if isinstance(found, str):
+            total += Path(found).stat().st_size
+    return total
 
 
 def _user(request: HttpRequest) -> User:
@@ -69,7 +83,8 @@ def home(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     courses = selectors.courses_for_learner(learner=profile)
     lesson_ids = [lesson.pk for c in courses for m in c.modules.all() for lesson in m.lessons.all()]
-    progress = selectors.progress_of(user=profile.user, lesson_ids=lesson_ids)
+    progress = selectors.progress_of(user=_user(request), lesson_ids=lesson_ids)
+    languages = dict(settings.LANGUAGES)
     for course in courses:
         for module in course.modules.all():
             for each in module.lessons.all():
@@ -82,6 +97,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "studied": sum(1 for step in progress.values() if step == ProgressStep.COMPLETED),
             "lesson_count": len(lesson_ids),
             "interests": selectors.interests_of(learner=profile),
+            "sessions": [
+                (session, [languages.get(code, code) for code in session.interpreter_languages])
+                for session in selectors.sessions_for_learner(learner=profile)
+            ],
         },
     )
 
@@ -110,7 +129,7 @@ def pack(request: HttpRequest, module_id: int) -> JsonResponse:
             "cache": f"lessons-{module.pk}",
             "language": language,
             "urls": list(dict.fromkeys(urls)),
-            "bytes": media_bytes + PAGE_BYTES_ESTIMATE * (len(pages) + 1),
+            "bytes": media_bytes + _scripts_bytes() + PAGE_BYTES_ESTIMATE * (len(pages) + 1),
         },
         headers={"Cache-Control": "private, no-cache"},
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from learner.lessons import rules
 from learner.lessons.models import Block, Course, CourseStatus, Lesson, LessonTranslation, Module
@@ -30,7 +31,7 @@ def state(lesson: Lesson, language: str) -> str:
 def test_publishing_is_refused_until_all_seven_values_are_covered_and_names_the_missing(
     teacher: User, course: Course, module: Module, lesson: Lesson, second_lesson: Lesson
 ) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         authoring.course_publish(teacher=teacher, course=course)
     assert "Respect for sexual diversity" in refused.value.messages[0]
     assert "Equality" not in refused.value.messages[0]

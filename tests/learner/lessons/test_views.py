@@ -11,8 +11,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from learner.lessons.models import Course, Lesson, LessonProgress, Module, PracticeAttempt
+from learner.lessons.models import (
+    Course,
+    Lesson,
+    LessonProgress,
+    Module,
+    PracticeAttempt,
+    SharedValue,
+)
 from learner.lessons.services import authoring
 from learner.profiles.models import LearnerProfile
 from portal.accounts.models import Role, User
@@ -144,7 +152,9 @@ def test_publishing_from_the_course_page_names_the_missing_value(
     client = signed_in(teacher)
     answer = client.post(reverse("lessons:course", args=[course.pk]), {"action": "publish"})
     assert answer.status_code == 200
-    assert "Respect for sexual diversity" in answer.content.decode()
+    with translation.override(teacher.preferred_language):
+        missing = str(SharedValue.SEXUAL_DIVERSITY.label)
+    assert missing in answer.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -247,11 +247,12 @@ def test_home_and_caseload_stay_within_the_query_budget(
         assert learner_client.get(reverse("shell:home")).status_code == 200
 
 
-def test_roles_without_learners_see_an_empty_state(
+def test_a_teacher_starts_from_their_lessons(
     make_staff: Callable[..., User], signed_in: Callable
 ) -> None:
     page = signed_in(make_staff(Role.TEACHER, "someone")).get(reverse("shell:home"))
-    assert "nothing for you to do here yet" in page.content.decode()
+    assert reverse("lessons:teach") in page.content.decode()
+    assert reverse("lessons:library") in page.content.decode()
 
 
 def test_a_buddy_starts_from_the_hours_to_confirm(
