@@ -38,6 +38,7 @@ TARGETS: dict[str, dict[str, float]] = {
     "repeat": {"lcp_ms": 1000},
 }
 DEMO_LEARNER = "INB-2026-0001"
+REPORTS: Path | None = None  # --reports: keep each Lighthouse JSON report there
 # The first lesson of the demo course (its id depends on the load order).
 FIRST_LESSON_SNIPPET = """
 from learner.lessons.models import Lesson
@@ -65,8 +66,12 @@ def lighthouse(url: str, cookie: str, profile: Path, *, keep_storage: bool) -> d
     if keep_storage:
         args.append("--disable-storage-reset")
     env = {**os.environ, "CHROME_PATH": shutil.which("chromium") or "chromium"}
-    subprocess.run(args, check=True, env=env, capture_output=True)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"Lighthouse failed on {url}:\n{done.stderr[-3000:]}")
     report = json.loads(out.read_text())
+    if REPORTS is not None:
+        shutil.copy(out, REPORTS / f"{url.rstrip('/').rsplit('/', 1)[-1] or 'home'}-{out.name}")
     if report.get("finalDisplayedUrl") != url or report.get("runtimeError"):
         # A redirect to the login page would measure the wrong screen.
         raise SystemExit(f"measured {report.get('finalDisplayedUrl')}, not {url}")
@@ -97,8 +102,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--screens", default="home", help="comma-separated: home,lessons,lesson")
+    parser.add_argument("--reports", default="", help="a folder to keep the JSON reports in")
     options = parser.parse_args()
+    parser_reports = options.reports
     screens = [name.strip() for name in options.screens.split(",") if name.strip()]
+    if parser_reports:
+        global REPORTS
+        REPORTS = Path(parser_reports)
+        REPORTS.mkdir(parents=True, exist_ok=True)
     if not LIGHTHOUSE.exists():
         raise SystemExit("npm install --prefix bench  (Lighthouse is a dev dependency there)")
 

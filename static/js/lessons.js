@@ -200,6 +200,12 @@ if (practice && bank.length) {
     }
   });
   practice.querySelector("[data-practice-again]").addEventListener("click", drawRound);
-  // A fresh draw each time the page opens, also from the offline copy.
-  drawRound();
+  // A fresh draw each time the page opens, also from the offline copy: made when the learner
+  // scrolls near the questions, so it costs nothing while the lesson itself loads.
+  const watcher = new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    watcher.disconnect();
+    if (!practice.querySelector("input:checked")) drawRound();
+  }, { rootMargin: "400px" });
+  watcher.observe(practice);
 }

@@ -73,6 +73,17 @@ function guardLogout() {
   }
 }
 
+// A page the worker answered from its cache gets the fresh copy once it arrives: its changed
+// parts ([data-refresh]) are swapped in, so what the learner sees is current.
+navigator.serviceWorker?.addEventListener("message", (event) => {
+  if (event.data?.type !== "PAGE_FRESH" || event.data.url !== window.location.href) return;
+  const fresh = new DOMParser().parseFromString(event.data.html, "text/html");
+  for (const part of fresh.querySelectorAll("[data-refresh]")) {
+    const current = document.querySelector(`[data-refresh="${part.dataset.refresh}"]`);
+    if (current && current.innerHTML !== part.innerHTML) current.replaceWith(part);
+  }
+});
+
 showSavedBanner();
 guardLogout();
 registerWorker().catch(() => {

@@ -4,6 +4,7 @@ const RELEASE = "__RELEASE__";
 const PRECACHE = "__PRECACHE__";
 const SHELL_CACHE = `shell-${RELEASE}`;
 const PAGES_CACHE = `pages-${RELEASE}`;
+const MEDIA_CACHE = `media-${RELEASE}`;
 const OFFLINE_URL = "/offline/";
 const NETWORK_TIMEOUT_MS = 6000;
 
@@ -40,9 +41,10 @@ self.addEventListener("message", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    const keep = new Set([SHELL_CACHE, PAGES_CACHE]);
+    const keep = new Set([SHELL_CACHE, PAGES_CACHE, MEDIA_CACHE]);
     for (const name of await caches.keys()) {
-      if ((name.startsWith("shell-") || name.startsWith("pages-")) && !keep.has(name)) {
+      const ours = ["shell-", "pages-", "media-"].some((prefix) => name.startsWith(prefix));
+      if (ours && !keep.has(name)) {
         await caches.delete(name);
       }
     }
@@ -94,6 +96,31 @@ async function navigate(event) {
   }
 }
 
+// Lesson pages change rarely: on a repeat visit they come from the cache at once (the phone
+// budget is one second) and are fetched again in the background; the fresh page is stored for
+// next time and handed to the open page, which takes its changed parts ([data-refresh]).
+const CACHE_FIRST = /^\/lessons\/(\d+\/)?$/;
+
+async function cachedPage(url) {
+  const pages = await caches.open(PAGES_CACHE);
+  return (await pages.match(url)) || (await caches.match(url));
+}
+
+async function refreshInBackground(event) {
+  const response = await fetch(event.request);
+  await remember(event.request, response.clone());
+  if (!response.ok || response.redirected) return;
+  const client = await self.clients.get(event.resultingClientId);
+  client?.postMessage({ type: "PAGE_FRESH", url: event.request.url, html: await response.text() });
+}
+
+async function cacheFirst(event) {
+  const cached = await cachedPage(event.request.url);
+  if (!cached) return navigate(event);
+  event.waitUntil(refreshInBackground(event).catch(() => {}));
+  return cached;
+}
+
 async function staticFile(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
@@ -124,7 +151,16 @@ async function mediaFile(request) {
   const cached = await caches.match(request.url);
   if (cached) return range ? partOf(cached, range) : cached;
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    // Pictures are kept for the next visit (their names never change); files a page must not
+    // leave behind say no-store, and recordings (asked in ranges) stay with the packs.
+    const cacheControl = response.headers.get("Cache-Control") || "";
+    if (response.status === 200 && !range && !cacheControl.includes("no-store")
+        && new URL(request.url).pathname.startsWith("/media/images/")) {
+      const cache = await caches.open(MEDIA_CACHE);
+      await cache.put(request.url, response.clone());
+    }
+    return response;
   } catch (error) {
     const folder = new URL(request.url).pathname.replace(/[^/]*$/, "");
     if (folder.startsWith("/media/images/")) {
@@ -145,7 +181,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(navigate(event));
+    event.respondWith(CACHE_FIRST.test(url.pathname) ? cacheFirst(event) : navigate(event));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(staticFile(request));
   } else if (url.pathname.startsWith("/media/")) {

@@ -8,13 +8,13 @@ Services check that the teacher owns the course (fail closed) and lock the lesso
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -67,8 +67,8 @@ def _source_changed(lesson: Lesson, teacher: User) -> None:
     )
 
 
-def _next_position(queryset: object) -> int:
-    top = queryset.aggregate(top=Max("position"))["top"]  # type: ignore[attr-defined]
+def _next_position(queryset: QuerySet[Any]) -> int:
+    top = queryset.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
 
 
