@@ -234,10 +234,17 @@ def block_add(
 def block_update(
     *, teacher: User, block: Block, text: str, alt: str = "", video_url: str = ""
 ) -> Block:
+    """Change a block's Dutch text (and the description of its picture or its video link)."""
     _owned(teacher, block.lesson.module.course)
     _locked(block.lesson)
     if (block.text_nl, block.alt_nl, block.video_url) == (text, alt, video_url):
         return block
+    if block.kind == BlockKind.TEXT and not text.strip():
+        raise ValidationError({"text": _("Write the text of this block.")})
+    if block.kind == BlockKind.IMAGE and not alt.strip():
+        raise ValidationError({"alt": _("Describe the picture for people who cannot see it.")})
+    if block.kind == BlockKind.VIDEO and not video_url:
+        raise ValidationError({"video_url": _("Give the link to the video.")})
     block.text_nl, block.alt_nl, block.video_url = text, alt, video_url
     block.full_clean()
     block.save()

@@ -317,6 +317,23 @@ def edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
         else:
             authoring.block_move(teacher=teacher, block=block, offset=-1 if action == "up" else 1)
         return redirect(f"{request.path}#blocks-h")
+    elif action == "edit-block":
+        block = Block.objects.filter(lesson=lesson, pk=_number(request, "block")).first()
+        if block is None:
+            raise Http404
+        try:
+            authoring.block_update(
+                teacher=teacher,
+                block=block,
+                text=request.POST.get("text", "")[:3000],
+                alt=request.POST.get("alt", block.alt_nl or "")[:300],
+                video_url=request.POST.get("video_url", block.video_url),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(f"{request.path}#blocks-h")
     elif action == "delete-question":
         question = Question.objects.filter(lesson=lesson, pk=_number(request, "question")).first()
         if question is None:
@@ -339,6 +356,7 @@ def edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
             "statuses": _statuses(content),
             "kinds": BlockKind,
             "round": rules.PRACTICE_ROUND,
+            "preview_languages": [(code, str(name)) for code, name in settings.LANGUAGES],
         },
     )
 

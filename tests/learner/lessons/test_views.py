@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -220,3 +221,41 @@ def test_another_teachers_lesson_is_not_found(
     assert client.get(reverse("lessons:edit", args=[lesson.pk])).status_code == 404
     assert client.get(reverse("lessons:course", args=[course.pk])).status_code == 404
     assert client.get(reverse("lessons:preview", args=[lesson.pk, "nl"])).status_code == 404
+
+
+def test_a_block_is_changed_in_place_and_an_empty_text_is_refused(
+    teacher: User, signed_in: Callable[[User], Client], lesson: Lesson
+) -> None:
+    client = signed_in(teacher)
+    block = lesson.blocks.get(kind="text")
+    url = reverse("lessons:edit", args=[lesson.pk])
+    changed = client.post(url, {"action": "edit-block", "block": block.pk, "text": "Nieuw."})
+    assert changed.status_code == 302
+    block.refresh_from_db()
+    assert block.text_nl == "Nieuw."
+    refused = client.post(
+        url, {"action": "edit-block", "block": block.pk, "text": " "}, follow=True
+    )
+    assert refused.status_code == 200
+    assert 'class="message error"' in refused.content.decode()
+    block.refresh_from_db()
+    assert block.text_nl == "Nieuw."
+
+
+def test_an_oversize_picture_is_refused_with_the_limit_named(
+    teacher: User, signed_in: Callable[[User], Client], lesson: Lesson, settings: Any
+) -> None:
+    settings.MEDIA_MAX_IMAGE_BYTES = 2048
+    client = signed_in(teacher)
+    answer = client.post(
+        reverse("lessons:edit", args=[lesson.pk]),
+        {
+            "action": "block",
+            "block-kind": "image",
+            "block-alt": "Groot",
+            "block-image": picture(size=(1600, 1200)),
+        },
+    )
+    assert answer.status_code == 200
+    assert 'class="error"' in answer.content.decode()
+    assert lesson.blocks.filter(kind="image").count() == 1
