@@ -4,7 +4,6 @@ interest survey's sum and who is behind."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,12 +29,9 @@ def group_new(request: HttpRequest) -> HttpResponse:
     courses = Course.objects.filter(agency=teacher.agency, status=CourseStatus.PUBLISHED)
     form = forms.GroupForm(request.POST or None, courses=courses)
     if form.is_valid():
-        created: list[Any] = []
-        if _attempt(
-            form,
-            lambda: created.append(services.group_create(teacher=teacher, **form.cleaned_data)),
-        ):
-            return redirect("lessons:group", group_id=created[0].pk)
+        group = _attempt(form, lambda: services.group_create(teacher=teacher, **form.cleaned_data))
+        if group is not None:
+            return redirect("lessons:group", group_id=group.pk)
     return render(request, "lessons/teach/group_new.html", {"form": form})
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from learner.lessons import forms, rules, selectors
 from learner.lessons.models import Lesson, ProgressStep
 from learner.lessons.presenters import LessonPage, lesson_page
+from learner.lessons.services import study
 from learner.profiles.models import LearnerProfile
 from portal.accounts.decorators import role_required
 from portal.accounts.models import Role, User
@@ -248,8 +249,6 @@ def practice(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def interests(request: HttpRequest) -> HttpResponse:
-    from learner.lessons.services import study
-
     profile = _profile(request)
     form = forms.InterestForm(
         request.POST or None, initial={"environments": selectors.interests_of(learner=profile)}

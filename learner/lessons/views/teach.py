@@ -4,7 +4,7 @@ and copy lessons from the library every agency shares."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
@@ -41,10 +41,14 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]  # role_required let only them in
 
 
-def _attempt(form: Form, write: Callable[[], Any]) -> bool:
-    """Run a service; its refusal becomes the form's error, so nothing typed is lost."""
+_T = TypeVar("_T")
+
+
+def _attempt(form: Form, write: Callable[[], _T]) -> _T | None:
+    """Run a service and return what it made; a refusal becomes the form's error instead (and
+    None), so the page shows it with everything the teacher typed."""
     try:
-        write()
+        return write()
     except (ImageRefused, AudioRefused) as exc:
         form.add_error(None, exc.message)
     except ValidationError as exc:
@@ -53,9 +57,7 @@ def _attempt(form: Form, write: Callable[[], Any]) -> bool:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, exc)
-    else:
-        return True
-    return False
+    return None
 
 
 def _statuses(lesson: Lesson) -> list[dict[str, Any]]:
@@ -78,12 +80,11 @@ def teach(request: HttpRequest) -> HttpResponse:
     teacher = _user(request)
     form = forms.CourseForm(request.POST or None)
     if form.is_valid():
-        created: list[Any] = []
-        if _attempt(
-            form,
-            lambda: created.append(authoring.course_create(teacher=teacher, **form.cleaned_data)),
-        ):
-            return redirect("lessons:course", course_id=created[0].pk)
+        course = _attempt(
+            form, lambda: authoring.course_create(teacher=teacher, **form.cleaned_data)
+        )
+        if course is not None:
+            return redirect("lessons:course", course_id=course.pk)
     return render(
         request,
         "lessons/teach/home.html",
@@ -135,16 +136,14 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
         )
         if module is None or module.course_id != found.pk:
             raise Http404
-        created: list[Lesson] = []
-        if _attempt(
+        new_lesson = _attempt(
             lesson_form,
-            lambda: created.append(
-                authoring.lesson_create(
-                    teacher=teacher, module=module, title=lesson_form.cleaned_data["title"]
-                )
+            lambda: authoring.lesson_create(
+                teacher=teacher, module=module, title=lesson_form.cleaned_data["title"]
             ),
-        ):
-            return redirect("lessons:edit", lesson_id=created[0].pk)
+        )
+        if new_lesson is not None:
+            return redirect("lessons:edit", lesson_id=new_lesson.pk)
     elif action in {"publish", "unpublish"}:
         try:
             if action == "publish":
