@@ -122,19 +122,16 @@ class LessonPage:
         return list(dict.fromkeys(urls))
 
     def media_bytes(self) -> int:
-        total = 0
-        images = (
-            [self.lesson.cover]
-            + [block.image for block in self.blocks]
-            + [question.image for question in self.questions]
-        )
-        total += sum(image.pack_bytes() for image in images if image is not None)
+        """What ``media_urls`` weighs (a picture used twice, e.g. as cover, counts once)."""
+        images = {self.lesson.cover, *(block.image for block in self.blocks)}
+        images |= {question.image for question in self.questions}
         audios = {self.audio, self.audio_dutch}
         for block in self.blocks:
             audios |= {block.audio, block.audio_dutch}
         audios |= {question.audio for question in self.questions}
-        total += sum(audio.bytes for audio in audios if audio is not None)
-        return total
+        return sum(image.pack_bytes() for image in images if image is not None) + sum(
+            audio.bytes for audio in audios if audio is not None
+        )
 
     def practice_bank(self) -> list[dict[str, Any]]:
         """The question bank for the phone, which draws each round from it (also offline)."""
