@@ -63,3 +63,9 @@ def practice_judge(
         seen.add(question)
         judged.append(Judged(question, choice, owner[1]))
     return judged
+
+
+def behind(*, completed: int, group_median: int, absences: int, sessions_marked: int) -> bool:
+    """Whether a group member needs the teacher's attention: fewer lessons studied than the
+    group's median, or more than one in five marked sessions missed without a reason."""
+    return completed < group_median or absences * 5 > sessions_marked

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from learner.lessons import rules
 from learner.lessons.models import (
     Attendance,
     Block,
@@ -257,11 +258,8 @@ class GroupOverview:
 
 
 def group_overview(*, group: Group) -> GroupOverview:
-    """Who is behind and who never opened a lesson, attendance, and the interest survey's sum.
-
-    "Behind" means fewer lessons studied than the group's median, or more than one in five
-    marked sessions missed without a reason.
-    """
+    """Who is behind (``rules.behind``) and who never opened a lesson, attendance, and the
+    interest survey's sum."""
     members = list(group.members.all())
     lesson_count = Lesson.objects.filter(module__course_id=group.course_id).count()
     rows = {member.pk: MemberProgress(learner=member) for member in members}
@@ -289,8 +287,12 @@ def group_overview(*, group: Group) -> GroupOverview:
     completed = sorted(member.completed for member in rows.values())
     median = completed[len(completed) // 2] if completed else 0
     for member in rows.values():
-        missed = member.sessions_marked and member.absences * 5 > member.sessions_marked
-        member.behind = member.completed < median or bool(missed)
+        member.behind = rules.behind(
+            completed=member.completed,
+            group_median=median,
+            absences=member.absences,
+            sessions_marked=member.sessions_marked,
+        )
     counts: Counter[str] = Counter()
     answered = 0
     for environments in EnvironmentInterest.objects.filter(learner__in=members).values_list(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Role, User
@@ -35,6 +36,25 @@ def commands_apply(*, user: User, commands: list[dict[str, Any]]) -> list[Answer
     telling what it was.
     """
     return [_apply(user, c["uuid"], c["type"], c["payload"], c["created_at"]) for c in commands]
+
+
+def command_apply(*, user: User, command: str, kind: str, payload: dict[str, Any]) -> Answer:
+    """One command from a form sent without JavaScript: the same write path as the outbox.
+
+    ``command`` is the UUID rendered into the form, so a form sent twice is applied once; an
+    unreadable one gets a fresh UUID (the write then simply happens once, now).
+    """
+    try:
+        command_id = UUID(command)
+    except ValueError:
+        command_id = uuid4()
+    [answer] = commands_apply(
+        user=user,
+        commands=[
+            {"uuid": command_id, "type": kind, "payload": payload, "created_at": timezone.now()}
+        ],
+    )
+    return answer
 
 
 def _apply(

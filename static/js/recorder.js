@@ -17,8 +17,9 @@ function setUp(box) {
     let stream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    } catch (error) {
-      status.textContent = error.message;
+    } catch {
+      // Refused or no microphone: the browser's own message is in its language, not theirs.
+      status.textContent = box.dataset.deniedLabel;
       return;
     }
     chunks = [];

@@ -342,6 +342,20 @@ TRANSLATABLE = {
 }
 
 
+def _text_key(
+    key: str, owned: dict[str, set[int]], fields: dict[str, tuple[str, ...]]
+) -> tuple[str, int, str]:
+    """``"block.12.text"`` → ``("block", 12, "text")``, if that object is one of ``owned`` and
+    the field may be translated; anything else is refused, never ignored."""
+    kind, _sep, rest = key.partition(".")
+    pk_text, _sep, field = rest.partition(".")
+    if not pk_text.isdigit() or int(pk_text) not in owned.get(kind, set()):
+        raise ValidationError(_("Something in this form is not part of the lesson."))
+    if field not in fields.get(kind, ()):
+        raise ValidationError(_("Something in this form is not part of the lesson."))
+    return kind, int(pk_text), field
+
+
 @transaction.atomic
 def lesson_translate(
     *, teacher: User, lesson: Lesson, language: str, texts: dict[str, str]
@@ -363,13 +377,7 @@ def lesson_translate(
     }
     updates: dict[tuple[str, int], dict[str, str]] = {}
     for key, value in texts.items():
-        kind, _sep, rest = key.partition(".")
-        pk_text, _sep, field = rest.partition(".")
-        if kind not in TRANSLATABLE or field not in TRANSLATABLE[kind][1]:
-            raise ValidationError(_("Something in this form is not part of the lesson."))
-        pk = int(pk_text)
-        if pk not in owned_ids[kind]:
-            raise ValidationError(_("Something in this form is not part of the lesson."))
+        kind, pk, field = _text_key(key, owned_ids, {k: v[1] for k, v in TRANSLATABLE.items()})
         updates.setdefault((kind, pk), {})[f"{field}_{language}"] = value.strip()
     for (kind, pk), fields in updates.items():
         model = TRANSLATABLE[kind][0]
@@ -393,17 +401,12 @@ def course_translate(
         raise ValidationError(_("Choose a language to translate into."))
     owned = {"course": {course.pk}, "module": set(course.modules.values_list("pk", flat=True))}
     for key, value in texts.items():
-        kind, _sep, rest = key.partition(".")
-        pk_text, _sep, field = rest.partition(".")
-        if kind not in owned or field not in {"title", "summary"} or not pk_text.isdigit():
-            raise ValidationError(_("Something in this form is not part of the lesson."))
-        if int(pk_text) not in owned[kind]:
-            raise ValidationError(_("Something in this form is not part of the lesson."))
+        kind, pk, field = _text_key(key, owned, dict.fromkeys(owned, ("title", "summary")))
         changes = {f"{field}_{language}": value.strip()}
         if kind == "course":
-            Course.objects.filter(pk=int(pk_text)).update(**changes)
+            Course.objects.filter(pk=pk).update(**changes)
         else:
-            Module.objects.filter(pk=int(pk_text)).update(**changes)
+            Module.objects.filter(pk=pk).update(**changes)
     return course
 
 

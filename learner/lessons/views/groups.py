@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +18,7 @@ from learner.lessons.services import groups as services
 from learner.lessons.views.teach import _attempt, _user
 from portal.accounts.decorators import role_required
 from portal.accounts.models import Role
-from portal.sync.services import commands_apply
+from portal.sync.services import command_apply
 
 
 @role_required(Role.TEACHER)
@@ -86,7 +85,6 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
             ],
             "member_form": member_form,
             "session_form": session_form,
-            "now": timezone.now(),
         },
     )
 
@@ -106,20 +104,11 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             for member in members
             if request.POST.get(f"learner-{member.pk}") in Presence.values
         }
-        try:
-            command_id = uuid.UUID(request.POST.get("command", ""))
-        except ValueError:
-            command_id = uuid.uuid4()
-        [answer] = commands_apply(
+        answer = command_apply(
             user=teacher,
-            commands=[
-                {
-                    "uuid": command_id,
-                    "type": "lessons.attendance.record",
-                    "payload": {"session": session.pk, "marks": marks},
-                    "created_at": timezone.now(),
-                }
-            ],
+            command=request.POST.get("command", ""),
+            kind="lessons.attendance.record",
+            payload={"session": session.pk, "marks": marks},
         )
         if answer.status in {"applied", "duplicate"}:
             messages.success(request, _("Attendance is saved."))

@@ -7,7 +7,6 @@ import random
 import uuid
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,7 +27,7 @@ from learner.lessons.services import study
 from learner.profiles.models import LearnerProfile
 from portal.accounts.decorators import role_required
 from portal.accounts.models import Role, User
-from portal.sync.services import commands_apply
+from portal.sync.services import command_apply
 
 # A rendered lesson page weighs about this much (measured on the demo course: 12-23 KiB); added to
 # the media and scripts for the size a learner sees before downloading a module. The download
@@ -168,29 +166,18 @@ def _player(
     )
 
 
-def _apply(request: HttpRequest, kind: str, command: str, payload: dict[str, Any]) -> Any:
-    """The write path of the offline outbox, for the page that works without JavaScript."""
-    try:
-        command_id = uuid.UUID(command)
-    except ValueError:
-        command_id = uuid.uuid4()
-    [answer] = commands_apply(
-        user=_user(request),
-        commands=[
-            {"uuid": command_id, "type": kind, "payload": payload, "created_at": timezone.now()}
-        ],
-    )
-    return answer
-
-
 @role_required(Role.LEARNER)
 @require_POST
 def studied(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    answer = _apply(
-        request,
-        "lessons.progress.record",
-        request.POST.get("command", ""),
-        {"lesson": lesson_id, "step": ProgressStep.COMPLETED, "language": _language(request)},
+    answer = command_apply(
+        user=_user(request),
+        command=request.POST.get("command", ""),
+        kind="lessons.progress.record",
+        payload={
+            "lesson": lesson_id,
+            "step": ProgressStep.COMPLETED,
+            "language": _language(request),
+        },
     )
     if answer.status in {"applied", "duplicate"}:
         messages.success(request, _("Well done. This lesson is marked as studied."))
@@ -213,11 +200,11 @@ def practice(request: HttpRequest, lesson_id: int) -> HttpResponse:
         choice = request.POST.get(f"question-{question.id}", "")
         if choice.isdigit():
             answers.append([question.id, int(choice)])
-    answer = _apply(
-        request,
-        "lessons.practice.submit",
-        request.POST.get("command", ""),
-        {"lesson": found.pk, "answers": answers},
+    answer = command_apply(
+        user=_user(request),
+        command=request.POST.get("command", ""),
+        kind="lessons.practice.submit",
+        payload={"lesson": found.pk, "answers": answers},
     )
     if answer.status not in {"applied", "duplicate"}:
         messages.error(request, answer.message or _("Answer at least one question."))

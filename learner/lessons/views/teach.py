@@ -190,19 +190,9 @@ def course_translate(request: HttpRequest, course_id: int, language: str) -> Htt
     parts: list[tuple[str, Course | Module]] = [("course", found)]
     parts += [("module", module) for module in found.modules.all()]
     for kind, obj in parts:
+        prefix = f"{obj.title_nl} · " if kind == "module" else ""
         for name, label in (("title", _("Title")), ("summary", _("Summary"))):
-            source = getattr(obj, f"{name}_nl") or ""
-            if source:
-                rows.append(
-                    {
-                        "key": f"{kind}.{obj.pk}.{name}",
-                        "label": f"{obj.title_nl} · {label}" if kind == "module" else label,
-                        "dutch": source,
-                        "value": getattr(obj, f"{name}_{language}") or "",
-                        "long": name == "summary",
-                        "max": getattr(obj._meta.get_field(name), "max_length", None) or 500,
-                    }
-                )
+            _add_row(rows, kind, obj, name, f"{prefix}{label}", language, long=name == "summary")
     errors: list[str] = []
     if request.method == "POST":
         texts = {row["key"]: request.POST.get(row["key"], "")[: row["max"]] for row in rows}
@@ -427,24 +417,38 @@ def translate(request: HttpRequest, lesson_id: int, language: str) -> HttpRespon
     )
 
 
+def _add_row(
+    rows: list[dict[str, Any]],
+    kind: str,
+    obj: Any,
+    field: str,
+    label: str,
+    language: str,
+    *,
+    long: bool = False,
+) -> None:
+    """One text to translate: its key for the translate services, the Dutch, the current text."""
+    source = getattr(obj, f"{field}_nl") or ""
+    if not source:
+        return
+    rows.append(
+        {
+            "key": f"{kind}.{obj.pk}.{field}",
+            "label": label,
+            "dutch": source,
+            "value": getattr(obj, f"{field}_{language}") or "",
+            "long": long or len(source) > 120,
+            "max": getattr(obj._meta.get_field(field), "max_length", None) or 3000,
+        }
+    )
+
+
 def _translation_rows(lesson: Lesson, language: str) -> list[dict[str, Any]]:
     """One row per translatable text: its key for ``lesson_translate``, Dutch and current text."""
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, obj: Any, field: str, label: str, long: bool = False) -> None:
-        source = getattr(obj, f"{field}_nl") or ""
-        if not source:
-            return
-        rows.append(
-            {
-                "key": f"{kind}.{obj.pk}.{field}",
-                "label": label,
-                "dutch": source,
-                "value": getattr(obj, f"{field}_{language}") or "",
-                "long": long or len(source) > 120,
-                "max": obj._meta.get_field(field).max_length or 3000,
-            }
-        )
+        _add_row(rows, kind, obj, field, label, language, long=long)
 
     add("lesson", lesson, "title", _("Title"))
     add("lesson", lesson, "summary", _("Short text"), long=True)

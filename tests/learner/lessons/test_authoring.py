@@ -98,6 +98,10 @@ def test_a_translation_cannot_write_into_another_lesson(
             language="en",
             texts={f"lesson.{lesson.pk}.revision": "9"},
         )
+    with pytest.raises(ValidationError):  # a mangled key is refused too, not a server error
+        authoring.lesson_translate(
+            teacher=teacher, lesson=lesson, language="en", texts={"lesson.x.title": "Hijacked"}
+        )
     lesson.refresh_from_db()
     assert lesson.title_en in {None, ""}
 

@@ -58,3 +58,16 @@ def test_judging_refuses_a_choice_of_another_question_and_double_answers() -> No
         rules.practice_judge([(1, 10), (1, 11)], choices)
     with pytest.raises(ValueError, match="answer"):
         rules.practice_judge([(3, 99)], choices)
+
+
+@pytest.mark.parametrize(
+    ("completed", "median", "absences", "marked", "expected"),
+    [(3, 3, 0, 0, False), (2, 3, 0, 0, True), (3, 3, 1, 5, False), (3, 3, 2, 5, True)],
+)
+def test_behind(completed: int, median: int, absences: int, marked: int, expected: bool) -> None:
+    assert (
+        rules.behind(
+            completed=completed, group_median=median, absences=absences, sessions_marked=marked
+        )
+        is expected
+    )

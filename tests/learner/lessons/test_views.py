@@ -259,3 +259,34 @@ def test_an_oversize_picture_is_refused_with_the_limit_named(
     assert answer.status_code == 200
     assert 'class="error"' in answer.content.decode()
     assert lesson.blocks.filter(kind="image").count() == 1
+
+
+def test_the_interest_survey_saves_the_learners_choice(
+    learner_client: Client, learner: LearnerProfile
+) -> None:
+    from learner.lessons.models import EnvironmentInterest
+
+    assert learner_client.get(reverse("lessons:interests")).status_code == 200
+    answer = learner_client.post(reverse("lessons:interests"), {"environments": ["health", "work"]})
+    assert answer.status_code == 302
+    assert EnvironmentInterest.objects.get(learner=learner).environments == ["work", "health"]
+    refused = learner_client.post(reverse("lessons:interests"), {"environments": ["nonsense"]})
+    assert refused.status_code == 200
+    assert EnvironmentInterest.objects.get(learner=learner).environments == ["work", "health"]
+
+
+def test_a_library_lesson_is_copied_from_the_screen(
+    teacher: User,
+    signed_in: Callable[[User], Client],
+    published: Course,
+    lesson: Lesson,
+    make_staff: Callable[..., User],
+) -> None:
+    colleague = make_staff(Role.TEACHER, "mo.colleague")
+    course = authoring.course_create(teacher=colleague, title="Mijn cursus")
+    module = authoring.module_create(teacher=colleague, course=course, title="Deel")
+    client = signed_in(colleague)
+    assert lesson.title_nl in client.get(reverse("lessons:library")).content.decode()
+    answer = client.post(reverse("lessons:library"), {"lesson": lesson.pk, "module": module.pk})
+    assert answer.status_code == 302
+    assert module.lessons.get().copied_from == lesson
