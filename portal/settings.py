@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "learner.trajectory",
     "learner.participation",
     "learner.lessons",
+    "learner.appointments",
     "portal.sync",
 ]
 
@@ -323,6 +324,12 @@ MEDIA_MAX_IMAGE_BYTES = _env_int("MEDIA_MAX_IMAGE_BYTES", default=10 * 1024 * 10
 MEDIA_MAX_IMAGE_PIXELS = _env_int("MEDIA_MAX_IMAGE_PIXELS", default=24_000_000)
 # Uploaded recordings: a file larger than this many bytes is refused unread (minutes of speech).
 MEDIA_MAX_AUDIO_BYTES = _env_int("MEDIA_MAX_AUDIO_BYTES", default=10 * 1024 * 1024)
+
+# Appointments -------------------------------------------------------------------------------------
+# Slots start at least this many hours from now (the case manager prepares the talk).
+APPOINTMENTS_NOTICE_HOURS = _env_int("APPOINTMENTS_NOTICE_HOURS", default=2)
+# How far ahead learners see free slots.
+APPOINTMENTS_HORIZON_DAYS = _env_int("APPOINTMENTS_HORIZON_DAYS", default=28)
 
 # App shell (PWA) ----------------------------------------------------------------------------------
 # The release goes into the service worker's cache names; a new release replaces every cache.

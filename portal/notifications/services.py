@@ -36,12 +36,24 @@ def live_send_after_commit(*, user_id: int, data: dict[str, Any]) -> None:
     transaction.on_commit(partial(_group_send, user_id, data))
 
 
+def group_send_after_commit(*, group: str, data: dict[str, Any]) -> None:
+    """Send ``data`` to every socket in ``group`` once the current transaction commits.
+
+    For shared channels such as an agenda's free slots: the payload must carry no personal data.
+    """
+    transaction.on_commit(partial(_send, group, data))
+
+
 def _group_send(user_id: int, data: dict[str, Any]) -> None:
+    _send(live_group_name(user_id), data)
+
+
+def _send(group: str, data: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     send = async_to_sync(layer.group_send)
-    args = (live_group_name(user_id), {"type": "live.message", "data": data})
+    args = (group, {"type": "live.message", "data": data})
     try:
         asyncio.get_running_loop()
     except RuntimeError:

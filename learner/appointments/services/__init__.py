@@ -1,0 +1,1 @@
+"""Writes of the appointments app: hours (staff), bookings (learners), reminders (tasks)."""
