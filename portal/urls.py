@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/sync/", include("portal.sync.urls")),
     path("participation/", include("learner.participation.urls")),
     path("lessons/", include("learner.lessons.urls")),
+    path("appointments/", include("learner.appointments.urls")),
     path("api/", include("learner.trajectory.api_urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("media/", include("portal.media.urls")),
