@@ -19,6 +19,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from learner.appointments.routing import websocket_urlpatterns as slots_urlpatterns  # noqa: E402
 from portal.notifications.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -26,7 +27,7 @@ application = ProtocolTypeRouter(
         "http": django_asgi_app,
         # Same-origin sockets only (checked against ALLOWED_HOSTS), with the Django session's user.
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter([*websocket_urlpatterns, *slots_urlpatterns]))
         ),
     }
 )

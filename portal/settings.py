@@ -331,6 +331,21 @@ APPOINTMENTS_NOTICE_HOURS = _env_int("APPOINTMENTS_NOTICE_HOURS", default=2)
 # How far ahead learners see free slots.
 APPOINTMENTS_HORIZON_DAYS = _env_int("APPOINTMENTS_HORIZON_DAYS", default=28)
 
+# Web Push (reminders on the phone while the portal is closed; portal/notifications/push.py) ------
+# The VAPID private key (P-256) that signs every push: PEM, or the 32-byte key in base64url. Empty:
+# one is made on first use and kept in PORTAL_DATA_DIR/vapid.pem. Set it when several machines
+# serve the portal, so that all sign with the key the browsers subscribed with.
+WEBPUSH_VAPID_PRIVATE_KEY = _env("WEBPUSH_VAPID_PRIVATE_KEY")
+# Where push services can reach the portal's operator (mailto: or https:), sent signed with each
+# push. The default is an address at the first allowed host.
+WEBPUSH_CONTACT = _env(
+    "WEBPUSH_CONTACT",
+    "mailto:webpush@"
+    + next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and "[" not in h), "localhost"),
+)
+# Seconds one push may take before it counts as failed; sending never holds up a request.
+WEBPUSH_TIMEOUT_SECONDS = float(_env("WEBPUSH_TIMEOUT_SECONDS", "10"))
+
 # App shell (PWA) ----------------------------------------------------------------------------------
 # The release goes into the service worker's cache names; a new release replaces every cache.
 # By default it is derived from the package version and the contents of the shell's files.

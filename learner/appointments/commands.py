@@ -6,6 +6,7 @@ answer (booked, or taken with the next free times) reaches the phone as the comm
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,16 +29,16 @@ def _learner(context: Context) -> LearnerProfile:
     return profile
 
 
-def when(offer: selectors.Offer) -> str:
+def when(starts_at: datetime) -> str:
     """A slot's time as the learner reads it, in their language."""
-    return formats.date_format(timezone.localtime(offer.starts_at), "DATETIME_FORMAT")
+    return formats.date_format(timezone.localtime(starts_at), "DATETIME_FORMAT")
 
 
 def taken_message(alternatives: list[selectors.Offer]) -> str:
     if not alternatives:
         return _("Someone else just took this time, and there is no other free time now.")
     return _("Someone else just took this time. Free times: %(times)s.") % {
-        "times": "; ".join(when(offer) for offer in alternatives)
+        "times": "; ".join(when(offer.starts_at) for offer in alternatives)
     }
 
 

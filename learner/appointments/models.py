@@ -29,6 +29,16 @@ class Mode(models.TextChoices):
     VIDEO = "video", _("Video call")
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
 class Agenda(models.Model):
     """The bookable hours of one case manager, or (no owner) the agency's general desk."""
 
@@ -66,9 +76,7 @@ class WeeklyHours(models.Model):
     minutes. Local wall-clock times: the block stays at 9:00 across daylight saving."""
 
     agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="weekly_hours")
-    weekday = models.PositiveSmallIntegerField(
-        _("weekday"), help_text=_("0 is Monday, 6 is Sunday.")
-    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("until"))
     purpose = models.CharField(_("kind of appointment"), max_length=20, choices=Purpose)

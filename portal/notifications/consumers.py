@@ -17,7 +17,7 @@ CLOSE_SECOND_FACTOR = 4403
 
 
 @database_sync_to_async
-def _second_factor_passed(session: Any, user: Any) -> bool:
+def second_factor_passed(session: Any, user: Any) -> bool:
     persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
     if not persistent_id:
         return False
@@ -33,7 +33,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        if user.is_staff_role and not await _second_factor_passed(self.scope.get("session"), user):
+        if user.is_staff_role and not await second_factor_passed(self.scope.get("session"), user):
             await self.close(code=CLOSE_SECOND_FACTOR)
             return
         self.group = live_group_name(user.pk)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +24,27 @@ MESSAGES: dict[str, Promise] = {
     "lessons.absence.nudged": _(
         "%(learner)s missed %(absent_pct)s%% of their MO contact sessions. Maybe they need support."
     ),
+    "appointments.booking.made": _("%(learner)s booked: %(purpose)s, %(starts_at)s."),
+    "appointments.booking.cancelled": _("%(learner)s cannot come: %(purpose)s, %(starts_at)s."),
+    "appointments.booking.moved": _("%(learner)s moved an appointment: %(purpose)s, %(starts_at)s."),
+    "appointments.slot.offered": _(
+        "A time is free: %(purpose)s, %(starts_at)s. Book it before someone else does."
+    ),
+    "appointments.reminder.sent": _("Reminder: %(purpose)s, %(starts_at)s."),
 }
+
+
+def _appointment_params(params: dict[str, Any]) -> dict[str, Any]:
+    # Imported here: the learner apps build on notifications, not the reverse.
+    from learner.appointments.models import Purpose
+
+    shown = dict(params)
+    if params.get("purpose") in Purpose.values:
+        shown["purpose"] = Purpose(params["purpose"]).label
+    starts_at = parse_datetime(str(params.get("starts_at", "")))
+    if starts_at is not None:
+        shown["starts_at"] = formats.date_format(timezone.localtime(starts_at), "DATETIME_FORMAT")
+    return shown
 
 
 def notification_text(code: str, params: dict[str, Any]) -> str:
@@ -35,6 +57,8 @@ def notification_text(code: str, params: dict[str, Any]) -> str:
         from learner.trajectory.labels import PILLAR
 
         params = {**params, "pillar": PILLAR.get(params["pillar"], params["pillar"])}
+    if "purpose" in params or "starts_at" in params:
+        params = _appointment_params(params)
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):

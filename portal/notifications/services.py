@@ -104,6 +104,8 @@ def _plan(event: Event) -> list[_Planned]:
         ]
     if event.code in PARTICIPATION_CODES:
         return _participation_plan(event)
+    if event.code in APPOINTMENT_CODES:
+        return _appointment_plan(event)
     if event.code not in {
         "accounts.user.activated",
         "profiles.caseload.assigned",
@@ -182,6 +184,45 @@ def _participation_plan(event: Event) -> list[_Planned]:
             url=reverse("participation:confirm"),
         )
         for contact in contacts
+    ]
+
+
+# Appointments: the learner hears of reminders and freed times; the case manager of bookings
+# others made in their agenda.
+APPOINTMENT_CODES = frozenset(
+    {
+        "appointments.booking.made",
+        "appointments.booking.cancelled",
+        "appointments.booking.moved",
+        "appointments.slot.offered",
+        "appointments.reminder.sent",
+    }
+)
+
+
+def _appointment_plan(event: Event) -> list[_Planned]:
+    # Imported here: learner apps build on the portal's notifications, not the reverse.
+    from learner.appointments.models import Agenda
+
+    learner = event.learner
+    if learner is None:
+        return []
+    params = {key: event.payload[key] for key in ("purpose", "starts_at") if key in event.payload}
+    if event.code == "appointments.slot.offered":
+        url = f"{reverse('appointments:book')}?purpose={event.payload.get('purpose', '')}"
+        return [_Planned(recipient=learner, params=params, url=url)]
+    if event.code == "appointments.reminder.sent":
+        return [_Planned(recipient=learner, params=params, url=reverse("appointments:home"))]
+    agenda = Agenda.objects.filter(pk=event.payload.get("agenda")).select_related("owner").first()
+    owner = agenda.owner if agenda is not None else None
+    if owner is None or owner.pk == event.actor_id or not owner.is_active:
+        return []
+    return [
+        _Planned(
+            recipient=owner,
+            params={**params, "learner": learner.get_full_name() or learner.username},
+            url=reverse("appointments:staff_booking", args=[event.payload.get("moved_to") or event.payload["booking"]]),
+        )
     ]
 
 

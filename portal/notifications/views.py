@@ -1,15 +1,20 @@
-"""The person's own messages: list, and mark as read."""
+"""The person's own messages: list, and mark as read; this phone's Web Push subscription."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.models import User
-from portal.notifications import selectors, services
+from portal.notifications import push, selectors, services
 from portal.notifications.messages import notification_text
 
 PAGE_SIZE = 20
@@ -30,3 +35,49 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notifications_read(request: HttpRequest) -> HttpResponse:
     services.notifications_mark_read(user=request.user)  # type: ignore[arg-type]
     return redirect("notifications:list")
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any] | None:
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _refused(messages: list[str]) -> JsonResponse:
+    return JsonResponse({"errors": messages}, status=400)
+
+
+@require_POST
+@login_required
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    """This browser's push subscription as the browser gives it: ``{endpoint, keys}``."""
+    body = _json_object(request) or {}
+    keys = body.get("keys")
+    endpoint = body.get("endpoint")
+    if not isinstance(keys, dict) or not all(
+        isinstance(value, str) for value in (endpoint, keys.get("p256dh"), keys.get("auth"))
+    ):
+        return _refused([_("Send this browser's push subscription: its address and keys.")])
+    try:
+        push.push_subscribe(
+            user=request.user,  # type: ignore[arg-type]
+            endpoint=endpoint,
+            p256dh=keys["p256dh"],
+            auth=keys["auth"],
+        )
+    except ValidationError as error:
+        return _refused(error.messages)
+    return JsonResponse({"status": "subscribed"})
+
+
+@require_POST
+@login_required
+def push_unsubscribe(request: HttpRequest) -> JsonResponse:
+    """Forget this browser's subscription (``{endpoint}``); the same again changes nothing."""
+    endpoint = (_json_object(request) or {}).get("endpoint")
+    if not isinstance(endpoint, str) or not endpoint.strip():
+        return _refused([_("Send this browser's push address.")])
+    push.push_unsubscribe(user=request.user, endpoint=endpoint)  # type: ignore[arg-type]
+    return JsonResponse({"status": "unsubscribed"})

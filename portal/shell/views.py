@@ -52,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "sees_learners": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR},
             "edits_rule_sets": user.role == Role.AGENCY_ADMIN,
             "coordinates": user.role == Role.COORDINATOR,
+            "keeps_agenda": user.role in {Role.CASE_MANAGER, Role.AGENCY_ADMIN},
             "confirms_hours": user.role == Role.BUDDY,
             "teaches": user.role == Role.TEACHER,
         },

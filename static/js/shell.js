@@ -1,5 +1,6 @@
 // The app shell on every page: service worker registration and updates, the "saved at" banner
-// for pages served from the cache, and the logout guard for unsent work.
+// for pages served from the cache, and the logout guard for unsent work (which also stops this
+// phone's reminders).
 import { unsyncedCount } from "./unsynced.js";
 
 const lang = document.documentElement.lang || "nl";
@@ -60,6 +61,15 @@ async function registerWorker() {
   });
 }
 
+// A shared phone must not go on getting the reminders of whoever logged out (push.js). Loaded
+// only now, and given a few seconds at most: logging out never waits on the network for long.
+async function forgetPush(form) {
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
+  const forget = import("./push.js").then((push) => push.pushForget(csrf));
+  const patience = new Promise((resolve) => { setTimeout(resolve, 3000); });
+  await Promise.race([forget, patience]).catch(() => {});
+}
+
 function guardLogout() {
   for (const form of document.querySelectorAll("form[data-logout]")) {
     form.addEventListener("submit", async (event) => {
@@ -68,6 +78,7 @@ function guardLogout() {
       const pending = await unsyncedCount();
       if (pending > 0 && !window.confirm(form.dataset.unsyncedWarning)) return;
       form.dataset.confirmed = "1";
+      await forgetPush(form);
       form.submit();
     });
   }

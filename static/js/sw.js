@@ -199,3 +199,47 @@ self.addEventListener("sync", (event) => {
     }
   })());
 });
+
+// Web Push (portal/notifications/push.py): a reminder while the portal is closed. The message
+// holds a generic title and text and a path, never names, times or places: the lock screen of a
+// shared phone shows it. Every push shows a notification (the browser requires it).
+const ICON = PRECACHE.find((url) => url.includes("/icons/icon-192")) || "/static/icons/icon-192.png";
+
+function ownPath(url) {
+  // Only a page of this portal opens from a notification.
+  try {
+    const target = new URL(url || "/", self.location.origin);
+    return target.origin === self.location.origin ? target.href : self.location.origin + "/";
+  } catch {
+    return self.location.origin + "/";
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data?.json() || {};
+  } catch {
+    // Not JSON: still show that something is waiting.
+  }
+  event.waitUntil(self.registration.showNotification(String(message.title || "Inburgering"), {
+    body: String(message.body || ""),
+    icon: ICON,
+    badge: ICON,
+    tag: "reminder",
+    data: { url: ownPath(message.url) },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = event.notification.data?.url || ownPath("/");
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((client) => client.url === url);
+    // A window already there is focused; another page open is left as it is (it may hold a
+    // half-written form), the reminder opens its own.
+    if (open) return open.focus();
+    return self.clients.openWindow(url);
+  })());
+});

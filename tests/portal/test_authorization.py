@@ -65,6 +65,11 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     "shell:manifest": ("GET", [], every(200)),
     "notifications:list": ("GET", [], every(200, anonymous=302, unverified_staff=302)),
     "notifications:read": ("POST", [], every(302)),
+    # This phone's Web Push subscription (JSON): an empty post is refused with the reason (400).
+    **{
+        f"notifications:{name}": ("POST", [], every(400, anonymous=302, unverified_staff=302))
+        for name in ("push_subscribe", "push_unsubscribe")
+    },
     "accounts:login": ("GET", [], every(302, anonymous=200, unverified_staff=302)),
     "accounts:logout": ("POST", [], every(200)),
     "accounts:second_factor": ("GET", [], every(302, unverified_staff=200)),
@@ -194,6 +199,7 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
             ("ingest", "POST", []),
             ("changes", "GET", []),
             ("learner_trajectory", "GET", [DOSSIER]),
+            ("slots", "POST", []),
         )
     },
     # The API contract is public, like any published API description.
@@ -241,6 +247,16 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     ),
     # The admin site as a whole: only site operators (behind their second factor) get in.
     "admin:index": ("GET", [], every(302, operator=200)),
+    # Appointments in the learner's calendar app: booking 1 does not exist (404 for learners,
+    # never someone else's); the feed knows no sign-in, an unknown address is 404 for everyone
+    # (staff who have not passed the second factor finish sign-in first, as everywhere).
+    "appointments:booking_ics": (
+        "GET",
+        ["1"],
+        every(403, **STAFF_ONLY_302, learner=404, other_learner=404),
+    ),
+    "appointments:calendar": ("GET", [], LEARNER_ONLY),
+    "appointments:feed": ("GET", ["unknown"], every(404, unverified_staff=302)),
 }
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from learner.appointments import rules, selectors
 from learner.appointments.models import Booking, BookingStatus, Reminder, ReminderKind
 from portal.events.services import event_record
+from portal.notifications.push import push_send_after_commit
 
 
 def reminders_schedule(*, booking: Booking, now: datetime | None = None) -> list[str]:
@@ -69,4 +70,5 @@ def reminder_send(*, booking_id: int, kind: str, now: datetime | None = None) ->
                 "starts_at": booking.slot.starts_at.isoformat(),
             },
         )
+        push_send_after_commit(user_id=booking.learner.user_id)
     return True

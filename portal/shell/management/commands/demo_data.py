@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone, translation
 
+from learner.appointments.demo import demo_appointments
 from learner.lessons.demo.loader import demo_lessons
 from learner.participation.demo import demo_participation
 from learner.profiles.models import Employment, LearnerProfile, Literacy, Obligation, Perspective
@@ -196,6 +197,7 @@ class Command(BaseCommand):
             }
             demo_trajectories(learners=learners, staff=staff)
             demo_participation(learners=learners, staff=staff)
+            demo_appointments(learners=learners, staff=staff)
             demo_lessons(
                 teacher=staff["mo.marie"],
                 learners=[learners[dossier] for dossier in sorted(learners)[:4]],

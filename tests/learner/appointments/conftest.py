@@ -1,0 +1,46 @@
+"""An agenda with weekly hours on every day, for the appointment tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time
+
+import pytest
+
+from learner.appointments import selectors
+from learner.appointments.models import Agenda, Purpose
+from learner.appointments.services import hours
+from learner.profiles.models import LearnerProfile
+from portal.accounts.models import User
+
+
+@pytest.fixture
+def agenda(case_manager: User) -> Agenda:
+    """tb.an speaks Dutch and English; every day 9:00-12:00 intakes of an hour, one place."""
+    agenda = hours.agenda_of(user=case_manager)
+    hours.agenda_languages_set(user=case_manager, agenda=agenda, languages=["nl", "en"])
+    for weekday in range(7):
+        hours.hours_save(
+            user=case_manager,
+            agenda=agenda,
+            values={
+                "weekday": weekday,
+                "starts": time(9),
+                "ends": time(12),
+                "purpose": Purpose.INTAKE,
+                "minutes": 60,
+                "place": "Diestsevest 40, Leuven",
+                "capacity": 1,
+            },
+        )
+    return agenda
+
+
+@pytest.fixture
+def free() -> Callable[..., list[selectors.Offer]]:
+    """The free intake slots a learner sees, earliest first."""
+
+    def find(learner: LearnerProfile, purpose: str = Purpose.INTAKE) -> list[selectors.Offer]:
+        return selectors.offers(list(selectors.agendas_for_learner(learner)), purpose=purpose)
+
+    return find
