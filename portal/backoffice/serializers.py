@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from learner.appointments.models import Mode, Purpose
 from learner.profiles.models import Employment, Literacy, Obligation, Perspective
 from learner.trajectory.models import (
     ActivityPeriod,
@@ -176,6 +179,86 @@ class ChangesResponse(serializers.Serializer):
     changes = ChangeSerializer(many=True)
     next_cursor = serializers.CharField(help_text="Pass as `after` to read on; stable.")
     has_more = serializers.BooleanField()
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An instant with its offset (``Z`` or ``+02:00``). A wall-clock time without one is
+    ambiguous across daylight saving, so it is refused rather than guessed."""
+
+    default_error_messages = {
+        "naive": "Give the offset, e.g. 2027-03-29T09:00:00+02:00 or 2027-03-29T07:00:00Z."
+    }
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return super().enforce_timezone(value)
+
+
+class SlotAgendaData(serializers.Serializer):
+    case_manager = serializers.CharField(
+        max_length=150,
+        allow_null=True,
+        help_text="Username of the case manager whose agenda holds the slot (one of the "
+        "calling agency's); null for the agency's general desk.",
+    )
+
+
+class SlotItem(serializers.Serializer):
+    external_id = serializers.CharField(
+        max_length=64, help_text="The back office's id of this slot, unique within its agenda."
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2_147_483_647,
+        help_text="Grows with every change; an older one than the portal holds is a conflict.",
+    )
+    agenda = SlotAgendaData(help_text="Whose agenda the slot is in.")
+    starts_at = AwareDateTimeField(help_text="When it starts, with the offset (ISO 8601).")
+    ends_at = AwareDateTimeField(help_text="When it ends, after the start.")
+    purpose = serializers.ChoiceField(
+        choices=Purpose.choices, help_text="The kind of appointment it can be booked for."
+    )
+    mode = serializers.ChoiceField(
+        choices=Mode.choices, default=Mode.OFFICE, help_text="At the office or by video call."
+    )
+    place = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        default="",
+        help_text="The office's address, shown to the learner and put in their calendar.",
+    )
+    # Declared, not derived from the column: the published schema must not depend on the database.
+    capacity = serializers.IntegerField(
+        min_value=1,
+        max_value=1000,
+        help_text="People per appointment; never below the places already booked.",
+    )
+    withdrawn = serializers.BooleanField(
+        default=False,
+        help_text="Not offered any more. Bookings on it stay until the case manager moves them.",
+    )
+
+
+class SlotsRequest(serializers.Serializer):
+    items = SlotItem(many=True, max_length=1000, allow_empty=False)  # type: ignore[call-arg]
+
+
+class SlotResult(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's place in the request, from 0.")
+    external_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=["applied", "unchanged", "conflict", "invalid"])
+    code = serializers.IntegerField(help_text="201, 200, 409 or 422, as for a single call.")
+    version = serializers.IntegerField(allow_null=True)
+    current_version = serializers.IntegerField(
+        allow_null=True, help_text="On a conflict: the version the portal holds."
+    )
+    slot = serializers.IntegerField(allow_null=True, help_text="The portal's id of the slot.")
+    detail = serializers.JSONField(allow_null=True, help_text="Why an item was invalid.")
+
+
+class SlotsResponse(serializers.Serializer):
+    results = SlotResult(many=True)
 
 
 def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:

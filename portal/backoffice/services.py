@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from learner.appointments.services.backoffice import SlotResult, slots_upsert_from_backoffice
 from learner.profiles.models import LearnerProfile
 from learner.profiles.services import (
     NewLearner,
@@ -84,16 +86,42 @@ class _TwinStoredFirstError(Exception):
 def ingest_idempotent(
     *, agency: Agency, key: str, digest: str, items: list[dict[str, Any]]
 ) -> tuple[int, dict[str, Any]]:
+    """Apply an ingest batch under ``key`` (see ``idempotent_apply``): (status, answer)."""
+    return idempotent_apply(
+        agency=agency,
+        key=key,
+        digest=digest,
+        apply=lambda: results_payload(ingest_batch(agency=agency, items=items)),
+    )
+
+
+def slots_idempotent(
+    *, agency: Agency, key: str, digest: str, items: list[dict[str, Any]]
+) -> tuple[int, dict[str, Any]]:
+    """Publish a batch of slots under ``key`` (see ``idempotent_apply``): (status, answer)."""
+    return idempotent_apply(
+        agency=agency,
+        key=key,
+        digest=digest,
+        apply=lambda: results_payload(slots_upsert_from_backoffice(agency=agency, items=items)),
+    )
+
+
+def idempotent_apply(
+    *, agency: Agency, key: str, digest: str, apply: Callable[[], dict[str, Any]]
+) -> tuple[int, dict[str, Any]]:
     """Apply a batch and keep its answer under ``key``, in one transaction: (status, answer).
 
-    The batch and its answer commit together, so a portal killed mid-batch has applied nothing
-    and a retry with the same key applies it once; a retry after commit gets the stored answer.
+    ``apply`` returns the answer, a ``results`` list with a ``code`` per item: 200 when every
+    item was applied or unchanged, else 207. The batch and its answer commit together, so a
+    portal killed mid-batch has applied nothing and a retry with the same key applies it once;
+    a retry after commit gets the stored answer.
     """
     try:
         with transaction.atomic():
-            results = ingest_batch(agency=agency, items=items)
-            code = 200 if all(r.code in {200, 201} for r in results) else 207
-            payload = results_payload(results)
+            payload = apply()
+            codes = [result["code"] for result in payload["results"]]
+            code = 200 if all(c in {200, 201} for c in codes) else 207
             try:
                 with transaction.atomic():
                     IdempotencyRecord.objects.create(
@@ -495,5 +523,5 @@ def _paper_acknowledgement(learner: LearnerProfile, signed_on: date) -> None:
     )
 
 
-def results_payload(results: list[ItemResult]) -> dict[str, Any]:
+def results_payload(results: Sequence[ItemResult | SlotResult]) -> dict[str, Any]:
     return {"results": [asdict(r) for r in results]}

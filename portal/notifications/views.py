@@ -55,17 +55,17 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
     """This browser's push subscription as the browser gives it: ``{endpoint, keys}``."""
     body = _json_object(request) or {}
     keys = body.get("keys")
-    endpoint = body.get("endpoint")
-    if not isinstance(keys, dict) or not all(
-        isinstance(value, str) for value in (endpoint, keys.get("p256dh"), keys.get("auth"))
-    ):
+    if not isinstance(keys, dict):
+        keys = {}
+    endpoint, p256dh, auth = body.get("endpoint"), keys.get("p256dh"), keys.get("auth")
+    if not (isinstance(endpoint, str) and isinstance(p256dh, str) and isinstance(auth, str)):
         return _refused([_("Send this browser's push subscription: its address and keys.")])
     try:
         push.push_subscribe(
             user=request.user,  # type: ignore[arg-type]
             endpoint=endpoint,
-            p256dh=keys["p256dh"],
-            auth=keys["auth"],
+            p256dh=p256dh,
+            auth=auth,
         )
     except ValidationError as error:
         return _refused(error.messages)

@@ -155,7 +155,9 @@ def _book(
     language = interpreter_for(learner, agenda) if interpreter else ""
     covered = False
     if language:
-        trajectory = view_of(learner, on=timezone.localdate(starts_at)).trajectory
+        # Read afresh: the caller's profile may hold a read model from before a change.
+        fresh = LearnerProfile.objects.select_related("trajectory_state").get(pk=learner.pk)
+        trajectory = view_of(fresh, on=timezone.localdate(starts_at)).trajectory
         covered = bool(trajectory and trajectory.interpreter_covered)
     now = timezone.now()
     return Booking.objects.create(

@@ -11,5 +11,5 @@ register = template.Library()
 
 @register.simple_tag
 def push_application_server_key() -> str:
-    """The portal's VAPID public key for ``pushManager.subscribe``. No query: read once a process."""
+    """The portal's VAPID public key for ``pushManager.subscribe``; no query, read once."""
     return push.application_server_key()
