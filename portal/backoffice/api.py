@@ -1,4 +1,5 @@
-"""The back-office API, v1: ingest, the change feed, a learner's trajectory on any day.
+"""The back-office API, v1: ingest, counsellor slots, the change feed, a learner's trajectory on
+any day.
 
 Authenticated by the agency's bearer token; every query is scoped to that agency.
 """
@@ -22,6 +23,7 @@ from rest_framework.views import APIView
 from learner.profiles.models import LearnerProfile
 from learner.trajectory import selectors as trajectory_selectors
 from learner.trajectory.api import TrajectorySerializer, trajectory_document
+from portal.accounts.models import Agency
 from portal.backoffice import selectors, serializers, services, webhooks
 from portal.backoffice.authentication import BackOffice, IsBackOffice, TokenAuthentication
 from portal.backoffice.models import ApiToken
@@ -49,42 +51,84 @@ class BackOfficeView(APIView):
         return self.request.user  # type: ignore[return-value]
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Unique per batch; a replay returns the first answer unchanged.",
+)
+
+
+def _idempotency_key(request: Request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 200:
+        raise ValidationError({"Idempotency-Key": ["Required, at most 200 characters."]})
+    return key
+
+
+def _replay(agency: Agency, key: str, digest: str) -> Response | None:
+    """The stored answer to this key, if the same request was sent with it before."""
+    earlier = services.idempotent_answer(agency=agency, key=key)
+    if earlier is None:
+        return None
+    if earlier.request_digest != digest:
+        return Response(
+            {"detail": "This Idempotency-Key was used for another request."},
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
+    return Response(
+        earlier.response, status=earlier.status_code, headers={"Idempotent-Replayed": "true"}
+    )
+
+
 class Ingest(BackOfficeView):
     @extend_schema(
         request=serializers.IngestRequest,
         responses={200: serializers.IngestResponse, 207: serializers.IngestResponse},
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                required=True,
-                description="Unique per batch; a replay returns the first answer unchanged.",
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY],
         operation_id="backoffice_ingest",
     )
     def post(self, request: Request) -> Response:
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key or len(key) > 200:
-            raise ValidationError({"Idempotency-Key": ["Required, at most 200 characters."]})
+        key = _idempotency_key(request)
         agency = self.caller.agency
         digest = services.request_digest(request.data)
-        earlier = services.idempotent_answer(agency=agency, key=key)
-        if earlier is not None:
-            if earlier.request_digest != digest:
-                return Response(
-                    {"detail": "This Idempotency-Key was used for another request."},
-                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-                )
-            return Response(
-                earlier.response,
-                status=earlier.status_code,
-                headers={"Idempotent-Replayed": "true"},
-            )
+        if (replayed := _replay(agency, key, digest)) is not None:
+            return replayed
         body = serializers.IngestRequest(data=request.data)
         body.is_valid(raise_exception=True)
         code, payload = services.ingest_idempotent(
+            agency=agency, key=key, digest=digest, items=body.validated_data["items"]
+        )
+        return Response(payload, status=code)
+
+
+class Slots(BackOfficeView):
+    @extend_schema(
+        summary="Publish counsellor slots",
+        description=(
+            "Creates, changes or withdraws bookable slots in the agency's agendas, keyed by "
+            "agenda and `external_id`. Each item answers like a single call: `applied` (201), "
+            "`unchanged` (200, the same version again), `conflict` (409, an older version than "
+            "the portal holds, with `current_version`) or `invalid` (422, with `detail`). "
+            "Capacity never goes below the places already booked; a withdrawn slot keeps its "
+            "bookings."
+        ),
+        request=serializers.SlotsRequest,
+        responses={200: serializers.SlotsResponse, 207: serializers.SlotsResponse},
+        parameters=[IDEMPOTENCY_KEY],
+        operation_id="backoffice_slots",
+    )
+    def post(self, request: Request) -> Response:
+        key = _idempotency_key(request)
+        agency = self.caller.agency
+        # Keys are per agency across endpoints: the same key sent to ingest is "another request".
+        digest = services.request_digest({"slots": request.data})
+        if (replayed := _replay(agency, key, digest)) is not None:
+            return replayed
+        body = serializers.SlotsRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        code, payload = services.slots_idempotent(
             agency=agency, key=key, digest=digest, items=body.validated_data["items"]
         )
         return Response(payload, status=code)

@@ -131,7 +131,8 @@ def slots_upsert_from_backoffice(
         for slot, _relisted in changed:
             slot_changed(slot)
         # New, withdrawn, restored or moved slots change the list itself: pages fetch it again.
-        for agenda in {slot.agenda_id: slot.agenda for slot, relisted in changed if relisted}.values():
+        relisted_agendas = {slot.agenda_id: slot.agenda for slot, relisted in changed if relisted}
+        for agenda in relisted_agendas.values():
             agenda_changed(agenda)
     return results
 
@@ -183,9 +184,11 @@ def _upsert(agenda: Agenda, item: dict[str, Any], now: datetime) -> tuple[Slot, 
     )
     if slot is None:
         slot = Slot(agenda=agenda, booked=0)
-    elif Slot.objects.filter(agenda=agenda, starts_at=starts_at, purpose=purpose).exclude(
-        pk=slot.pk
-    ).exists():
+    elif (
+        Slot.objects.filter(agenda=agenda, starts_at=starts_at, purpose=purpose)
+        .exclude(pk=slot.pk)
+        .exists()
+    ):
         raise ValidationError(
             {"starts_at": ["Another slot of this agenda is at this time for this kind already."]}
         )

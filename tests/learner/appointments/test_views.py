@@ -144,7 +144,10 @@ def test_the_case_manager_keeps_hours_and_sees_the_week(
     offer = free(learner)[0]
     learner_client = signed_in(learner.user)
     command, _slots = form_of(learner_client, "/appointments/book/?purpose=intake")
-    learner_client.post("/appointments/book/", {"purpose": "intake", "slot": offer.key, "command": command})
+    learner_client.post(
+        "/appointments/book/",
+        {"purpose": "intake", "slot": offer.key, "command": command, "interpreter": "on"},
+    )
     day = timezone.localdate(offer.starts_at)
     week = client.get(f"/appointments/agenda/?day={day:%Y-%m-%d}&span=week").content.decode()
     assert "Amal Haddad" in week
