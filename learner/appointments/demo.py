@@ -46,9 +46,8 @@ def demo_appointments(*, learners: dict[str, LearnerProfile], staff: dict[str, U
                     "capacity": 1,
                 },
             )
-    desk = Agenda.objects.create(
-        agency=agency, name="Onthaal", languages=["nl", "en", "fr"]
-    )
+    desk = hours.desk_of(agency=agency)
+    hours.agenda_languages_set(user=case_managers[0], agenda=desk, languages=["nl", "en", "fr"])
     for weekday in range(5):
         hours.hours_save(
             user=case_managers[0],

@@ -257,6 +257,51 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     ),
     "appointments:calendar": ("GET", [], LEARNER_ONLY),
     "appointments:feed": ("GET", ["unknown"], every(404, unverified_staff=302)),
+    # Learners book with their own case manager and the desk; booking 1 is nobody's (404).
+    "appointments:home": ("GET", [], LEARNER_ONLY),
+    "appointments:book": ("GET", [], LEARNER_ONLY),
+    "appointments:booking": (
+        "GET",
+        ["1"],
+        every(403, **STAFF_ONLY_302, learner=404, other_learner=404),
+    ),
+    # No kind of appointment chosen: nothing to wait for.
+    "appointments:waitlist": (
+        "POST",
+        [],
+        every(403, **STAFF_ONLY_302, learner=404, other_learner=404),
+    ),
+    # Case managers keep their own agenda and the desk; admins every agenda of their agency.
+    # The site operator has no agency: an empty agenda, and no hours to keep.
+    **{
+        f"appointments:{name}": (
+            "GET",
+            [],
+            every(
+                403,
+                **STAFF_ONLY_302,
+                case_manager=200,
+                other_case_manager=200,
+                agency_admin=200,
+                foreign_admin=200,
+                operator=operator,
+            ),
+        )
+        for name, operator in (("agenda", 200), ("hours", 404))
+    },
+    "appointments:staff_booking": (
+        "GET",
+        ["1"],
+        every(
+            403,
+            **STAFF_ONLY_302,
+            case_manager=404,
+            other_case_manager=404,
+            agency_admin=404,
+            foreign_admin=404,
+            operator=404,
+        ),
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from learner.appointments import selectors
 from learner.appointments.models import Agenda, Closure, WeeklyHours
 from learner.appointments.services.live import agenda_changed
-from portal.accounts.models import Role, User
+from portal.accounts.models import Agency, Role, User
 from portal.events.services import event_record
 
 HOURS_FIELDS = (
@@ -37,6 +37,12 @@ def agenda_of(*, user: User) -> Agenda:
         defaults={"agency_id": user.agency_id, "name": user.display_name, "languages": ["nl"]},
     )
     return agenda
+
+
+def desk_of(*, agency: Agency) -> Agenda:
+    """The agency's general desk (an agenda without an owner), made on first use."""
+    desk = Agenda.objects.filter(agency=agency, owner__isnull=True).order_by("pk").first()
+    return desk or Agenda.objects.create(agency=agency, name=agency.name, languages=["nl"])
 
 
 def _manages(user: User, agenda: Agenda) -> None:

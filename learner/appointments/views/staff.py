@@ -33,6 +33,8 @@ def _agendas(request: HttpRequest) -> list[Agenda]:
     user = _user(request)
     if user.role == Role.CASE_MANAGER:
         hours_services.agenda_of(user=user)  # made on first visit
+    if user.agency is not None:
+        hours_services.desk_of(agency=user.agency)
     return list(selectors.agendas_for_staff(user))
 
 
