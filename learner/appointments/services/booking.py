@@ -113,9 +113,9 @@ def slot_book(
     if purpose not in Purpose.values:
         raise ValidationError({"purpose": [_("Choose what the appointment is about.")]})
     with transaction.atomic():
-        booking = _book(learner, actor, agenda, purpose, starts_at, interpreter, client_uuid)
-        booking.client_time = client_time or booking.created_at
-        booking.save(update_fields=["client_time"])
+        booking = _book(
+            learner, actor, agenda, purpose, starts_at, interpreter, client_uuid, client_time
+        )
         WaitlistEntry.objects.filter(
             learner=learner, purpose=purpose, ended_at__isnull=True
         ).update(ended_at=timezone.now())
@@ -139,6 +139,7 @@ def _book(
     starts_at: datetime,
     interpreter: bool,
     client_uuid: UUID,
+    client_time: datetime | None,
 ) -> Booking:
     offer = selectors.offer_for(agenda, purpose, starts_at)
     if offer is None:
@@ -166,7 +167,8 @@ def _book(
         interpreter_language=language,
         interpreter_cost_covered=covered,
         client_uuid=client_uuid,
-        client_time=now,
+        # The phone's time of the request, kept apart from when the server applied it.
+        client_time=client_time or now,
         created_at=now,
         booked_by=actor,
     )

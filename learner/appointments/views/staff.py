@@ -84,8 +84,9 @@ def hours(request: HttpRequest) -> HttpResponse:
     agendas = _agendas(request)
     if not agendas:
         raise Http404
-    chosen = next((a for a in agendas if str(a.pk) == request.GET.get("agenda")), agendas[0])
     user = _user(request)
+    own = next((a for a in agendas if a.owner_id == user.pk), agendas[0])
+    chosen = next((a for a in agendas if str(a.pk) == request.GET.get("agenda")), own)
     action = request.POST.get("action", "")
     hours_form = forms.HoursForm(request.POST if action == "hours" else None)
     closure_form = forms.ClosureForm(request.POST if action == "closure" else None)
