@@ -93,7 +93,9 @@ class WeeklyHours(models.Model):
         ordering = ["agenda", "weekday", "starts"]
         constraints = [
             models.CheckConstraint(condition=models.Q(weekday__lte=6), name="hours_weekday"),
-            models.CheckConstraint(condition=models.Q(ends__gt=models.F("starts")), name="hours_order"),
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="hours_order"
+            ),
             models.CheckConstraint(condition=models.Q(minutes__gte=5), name="hours_minutes"),
             models.CheckConstraint(condition=models.Q(capacity__gte=1), name="hours_capacity"),
         ]
@@ -216,9 +218,7 @@ class Booking(models.Model):
         _("status"), max_length=20, choices=BookingStatus, default=BookingStatus.BOOKED
     )
     # The language an interpreter should speak; empty when none is needed.
-    interpreter_language = models.CharField(
-        _("interpreter language"), max_length=8, blank=True
-    )
+    interpreter_language = models.CharField(_("interpreter language"), max_length=8, blank=True)
     # Decided when the interpreter was asked for: the contract was valid on the day of the talk.
     interpreter_cost_covered = models.BooleanField(_("interpreter cost covered"), default=False)
     client_uuid = models.UUIDField(unique=True)

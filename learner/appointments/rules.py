@@ -102,9 +102,7 @@ def _cut(
             continue
         if any(starts_at < until and since < ends_at for since, until in closures):
             continue
-        yield Candidate(
-            starts_at, ends_at, block.purpose, block.mode, block.place, block.capacity
-        )
+        yield Candidate(starts_at, ends_at, block.purpose, block.mode, block.place, block.capacity)
 
 
 def interpreter_language(

@@ -219,9 +219,7 @@ def booking_for_staff(user: User, booking_id: int) -> Booking | None:
     )
 
 
-def agenda_bookings(
-    agendas: QuerySet[Agenda], *, first: date, days: int
-) -> QuerySet[Booking]:
+def agenda_bookings(agendas: QuerySet[Agenda], *, first: date, days: int) -> QuerySet[Booking]:
     """The day or week of a staff agenda: bookings that hold a place, in time order."""
     tz = zone()
     start = rules.local_moment(first, datetime.min.time(), tz)

@@ -187,14 +187,16 @@ def _owned(booking: Booking, actor: User) -> None:
 
 
 def _locked(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update().select_related("slot__agenda", "learner").get(
-        pk=booking.pk
+    return (
+        Booking.objects.select_for_update()
+        .select_related("slot__agenda", "learner")
+        .get(pk=booking.pk)
     )
 
 
 @transaction.atomic
 def booking_cancel(*, booking: Booking, actor: User) -> Booking:
-    """"I can't come": the place is freed at once and offered to the learners waiting for that
+    """ "I can't come": the place is freed at once and offered to the learners waiting for that
     kind of appointment. Cancelling twice changes nothing. Emits
     ``appointments.booking.cancelled`` and, per waiting learner, ``appointments.slot.offered``."""
     _owned(booking, actor)
@@ -369,4 +371,3 @@ def _reminders_after_commit(booking: Booking) -> None:
     from learner.appointments.services.reminders import reminders_schedule
 
     transaction.on_commit(lambda: reminders_schedule(booking=booking))
-

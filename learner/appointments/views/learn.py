@@ -171,9 +171,7 @@ def _move(
     request: HttpRequest, profile: LearnerProfile, moving: Booking, key: str
 ) -> HttpResponse | list[selectors.Offer]:
     parsed = selectors.parse_key(key)
-    agenda = (
-        selectors.agendas_for_learner(profile).filter(pk=parsed[0]).first() if parsed else None
-    )
+    agenda = selectors.agendas_for_learner(profile).filter(pk=parsed[0]).first() if parsed else None
     if parsed is None or agenda is None:
         messages.error(request, _("Something in this entry is missing or wrong."))
         return []

@@ -38,6 +38,14 @@ def _agendas(request: HttpRequest) -> list[Agenda]:
     return list(selectors.agendas_for_staff(user))
 
 
+def _number(raw: str | None) -> int:
+    """An id from a form; anything else finds nothing (0 is never an id)."""
+    try:
+        return int(raw or 0)
+    except ValueError:
+        return 0
+
+
 @role_required(*STAFF)
 def agenda(request: HttpRequest) -> HttpResponse:
     """Bookings of a day or a week, with how many places are still free each day."""
@@ -101,7 +109,7 @@ def hours(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The hours are saved."))
             return redirect(here)
         if action == "delete_hours":
-            block = chosen.weekly_hours.filter(pk=request.POST.get("hours")).first()
+            block = chosen.weekly_hours.filter(pk=_number(request.POST.get("hours"))).first()
             if block is None:
                 raise Http404
             hours_services.hours_delete(user=user, hours=block)
@@ -112,7 +120,7 @@ def hours(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The closure is saved. Check the bookings in it."))
             return redirect(here)
         if action == "delete_closure":
-            closure = chosen.closures.filter(pk=request.POST.get("closure")).first()
+            closure = chosen.closures.filter(pk=_number(request.POST.get("closure"))).first()
             if closure is None:
                 raise Http404
             hours_services.closure_delete(user=user, closure=closure)

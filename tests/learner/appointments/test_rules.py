@@ -122,7 +122,10 @@ def test_every_slot_lies_in_its_block_on_its_weekday(
 
 def test_an_interpreter_is_needed_only_without_a_shared_language() -> None:
     assert rules.interpreter_language(learner_languages=["ar"], agenda_languages=["nl"]) == "ar"
-    assert rules.interpreter_language(learner_languages=["ar", "fr"], agenda_languages=["nl", "fr"]) == ""
+    assert (
+        rules.interpreter_language(learner_languages=["ar", "fr"], agenda_languages=["nl", "fr"])
+        == ""
+    )
     assert rules.interpreter_language(learner_languages=["TI"], agenda_languages=["nl"]) == "ti"
     assert rules.interpreter_language(learner_languages=[], agenda_languages=["nl"]) == ""
 
@@ -130,5 +133,9 @@ def test_an_interpreter_is_needed_only_without_a_shared_language() -> None:
 def test_reminders_the_day_before_at_the_same_local_time_and_two_hours_before() -> None:
     # Monday 29 March 2027, 9:00 CEST; the day before is Sunday 9:00 CEST, the clocks moved.
     starts_at = datetime(2027, 3, 29, 7, tzinfo=UTC)
-    assert rules.reminder_at("day_before", starts_at, BRUSSELS) == datetime(2027, 3, 28, 7, tzinfo=UTC)
-    assert rules.reminder_at("two_hours", starts_at, BRUSSELS) == datetime(2027, 3, 29, 5, tzinfo=UTC)
+    assert rules.reminder_at("day_before", starts_at, BRUSSELS) == datetime(
+        2027, 3, 28, 7, tzinfo=UTC
+    )
+    assert rules.reminder_at("two_hours", starts_at, BRUSSELS) == datetime(
+        2027, 3, 29, 5, tzinfo=UTC
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -130,7 +130,7 @@ def test_another_agencys_learner_cannot_book_this_agenda(
         book(stranger, free(learner)[0])
 
 
-def test_an_interpreter_is_asked_for_in_the_learners_language_and_covered_while_the_contract_is_valid(
+def test_an_interpreter_in_the_learners_language_is_covered_while_the_contract_is_valid(
     learner: LearnerProfile, agenda: Agenda, free: Free, sign_contract: Callable[..., object]
 ) -> None:
     offers = free(learner)
@@ -138,7 +138,9 @@ def test_an_interpreter_is_asked_for_in_the_learners_language_and_covered_while_
     assert without_contract.interpreter_language == "ar"
     assert without_contract.interpreter_cost_covered is False
     today = timezone.localdate()
-    sign_contract(learner, signed_on=today - timedelta(days=30), richttermijn=today + timedelta(days=365))
+    sign_contract(
+        learner, signed_on=today - timedelta(days=30), richttermijn=today + timedelta(days=365)
+    )
     covered = book(learner, offers[1])
     assert (covered.interpreter_language, covered.interpreter_cost_covered) == ("ar", True)
     declined = book(learner, offers[2], interpreter=False)
@@ -221,7 +223,9 @@ def test_outcome_only_after_the_start_and_notes_only_by_the_agendas_staff(
         starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now()
     )
     booking.refresh_from_db()
-    done = services.booking_outcome(booking=booking, actor=case_manager, status=BookingStatus.NO_SHOW)
+    done = services.booking_outcome(
+        booking=booking, actor=case_manager, status=BookingStatus.NO_SHOW
+    )
     assert done.status == BookingStatus.NO_SHOW
     assert Slot.objects.get(pk=booking.slot_id).booked == 1  # a no-show still held the place
     note = services.note_write(booking=booking, author=case_manager, text="  Wants evening NT2.  ")
@@ -282,9 +286,7 @@ def test_an_offline_request_is_applied_once_or_refused_with_alternatives(
     assert applied.status == "applied"
     [replayed] = commands_apply(user=learner.user, commands=[command])
     assert (replayed.status, replayed.result) == ("duplicate", applied.result)
-    [refused] = commands_apply(
-        user=second.user, commands=[{**command, "uuid": uuid.uuid4()}]
-    )
+    [refused] = commands_apply(user=second.user, commands=[{**command, "uuid": uuid.uuid4()}])
     assert (refused.status, refused.reason) == ("rejected", "slot_taken")
     assert "Free times" in refused.message
     [garbled] = commands_apply(
@@ -312,5 +314,6 @@ def test_the_desk_agenda_is_open_to_every_learner_of_the_agency(
         },
     )
     assert set(selectors.agendas_for_learner(learner)) == {agenda, desk}
-    found = selectors.offers([desk], purpose=Purpose.QUESTION, first=date.today(), days=14)
-    assert found and all(o.free == 2 for o in found)
+    found = selectors.offers([desk], purpose=Purpose.QUESTION, first=timezone.localdate(), days=14)
+    assert found
+    assert all(o.free == 2 for o in found)

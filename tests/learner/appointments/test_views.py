@@ -1,4 +1,5 @@
-"""The screens: booking without JavaScript, refusals with alternatives, the case manager's agenda."""
+"""The screens: booking without JavaScript, refusals with alternatives, the case manager's
+agenda."""
 
 from __future__ import annotations
 
@@ -67,7 +68,9 @@ def test_a_lost_race_shows_the_next_free_times_and_keeps_the_page(
     mine, theirs = signed_in(learner.user), signed_in(other.user)
     command, slots = form_of(mine, "/appointments/book/?purpose=intake")
     their_command, _slots = form_of(theirs, "/appointments/book/?purpose=intake")
-    theirs.post("/appointments/book/", {"purpose": "intake", "slot": slots[0], "command": their_command})
+    theirs.post(
+        "/appointments/book/", {"purpose": "intake", "slot": slots[0], "command": their_command}
+    )
     response = mine.post(
         "/appointments/book/?purpose=intake",
         {"purpose": "intake", "slot": slots[0], "command": command},
@@ -87,7 +90,9 @@ def test_i_cant_come_then_choose_another_time(
     command, slots = form_of(client, "/appointments/book/?purpose=intake")
     client.post("/appointments/book/", {"purpose": "intake", "slot": slots[0], "command": command})
     booking = Booking.objects.get(learner=learner)
-    move_command, move_slots = form_of(client, f"/appointments/book/?purpose=intake&move={booking.pk}")
+    move_command, move_slots = form_of(
+        client, f"/appointments/book/?purpose=intake&move={booking.pk}"
+    )
     response = client.post(
         "/appointments/book/",
         {"purpose": "intake", "slot": move_slots[1], "command": move_command, "move": booking.pk},
@@ -116,7 +121,10 @@ def test_another_learners_booking_is_not_found(
     booking = Booking.objects.get(learner=learner)
     other = signed_in(make_learner("INB-0002", case_manager=case_manager).user)
     assert other.get(f"/appointments/{booking.pk}/").status_code == 404
-    assert other.post(f"/appointments/{booking.pk}/", {"command": str(uuid.uuid4())}).status_code == 404
+    assert (
+        other.post(f"/appointments/{booking.pk}/", {"command": str(uuid.uuid4())}).status_code
+        == 404
+    )
 
 
 def test_the_case_manager_keeps_hours_and_sees_the_week(
@@ -129,15 +137,33 @@ def test_the_case_manager_keeps_hours_and_sees_the_week(
     client = signed_in(case_manager)
     bad = client.post(
         "/appointments/agenda/hours/",
-        {"action": "hours", "weekday": 1, "starts": "14:00", "ends": "13:00", "purpose": "question",
-         "minutes": 20, "mode": "office", "capacity": 1, "valid_from": "2026-01-01"},
+        {
+            "action": "hours",
+            "weekday": 1,
+            "starts": "14:00",
+            "ends": "13:00",
+            "purpose": "question",
+            "minutes": 20,
+            "mode": "office",
+            "capacity": 1,
+            "valid_from": "2026-01-01",
+        },
     )
     assert bad.status_code == 200
     assert "The end must be after the start." in bad.content.decode()
     good = client.post(
         "/appointments/agenda/hours/",
-        {"action": "hours", "weekday": 1, "starts": "13:00", "ends": "14:00", "purpose": "question",
-         "minutes": 20, "mode": "video", "capacity": 1, "valid_from": "2026-01-01"},
+        {
+            "action": "hours",
+            "weekday": 1,
+            "starts": "13:00",
+            "ends": "14:00",
+            "purpose": "question",
+            "minutes": 20,
+            "mode": "video",
+            "capacity": 1,
+            "valid_from": "2026-01-01",
+        },
     )
     assert good.status_code == 302
     assert WeeklyHours.objects.filter(agenda=agenda, purpose="question").count() == 1
@@ -165,7 +191,9 @@ def test_staff_record_a_no_show_and_a_note_after_the_talk(
 ) -> None:
     learner_client = signed_in(learner.user)
     command, slots = form_of(learner_client, "/appointments/book/?purpose=intake")
-    learner_client.post("/appointments/book/", {"purpose": "intake", "slot": slots[0], "command": command})
+    learner_client.post(
+        "/appointments/book/", {"purpose": "intake", "slot": slots[0], "command": command}
+    )
     booking = Booking.objects.get(learner=learner)
     Slot.objects.filter(pk=booking.slot_id).update(
         starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
@@ -218,7 +246,9 @@ def test_the_slot_socket_hears_of_bookings_without_names(
     message = async_to_sync(layer.receive)(channel)
     assert message["data"] == {"kind": "slot", "slot": offer.key, "free": 0}
     # Anonymous sockets are refused.
-    communicator = WebsocketCommunicator(application, "/ws/slots/", headers=[(b"origin", b"http://localhost")])
+    communicator = WebsocketCommunicator(
+        application, "/ws/slots/", headers=[(b"origin", b"http://localhost")]
+    )
     connected, code = async_to_sync(communicator.connect)()
     assert not connected
     assert code == 4401
