@@ -26,7 +26,9 @@ MESSAGES: dict[str, Promise] = {
     ),
     "appointments.booking.made": _("%(learner)s booked: %(purpose)s, %(starts_at)s."),
     "appointments.booking.cancelled": _("%(learner)s cannot come: %(purpose)s, %(starts_at)s."),
-    "appointments.booking.moved": _("%(learner)s moved an appointment: %(purpose)s, %(starts_at)s."),
+    "appointments.booking.moved": _(
+        "%(learner)s moved an appointment: %(purpose)s, %(starts_at)s."
+    ),
     "appointments.slot.offered": _(
         "A time is free: %(purpose)s, %(starts_at)s. Book it before someone else does."
     ),

@@ -221,7 +221,10 @@ def _appointment_plan(event: Event) -> list[_Planned]:
         _Planned(
             recipient=owner,
             params={**params, "learner": learner.get_full_name() or learner.username},
-            url=reverse("appointments:staff_booking", args=[event.payload.get("moved_to") or event.payload["booking"]]),
+            url=reverse(
+                "appointments:staff_booking",
+                args=[event.payload.get("moved_to") or event.payload["booking"]],
+            ),
         )
     ]
 
