@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learner.appointments.models import Agenda, Slot, SlotSource
-from learner.appointments.services.hours import agenda_of
+from learner.appointments.services.hours import agenda_of, desk_of
 from learner.appointments.services.live import agenda_changed, slot_changed
 from learner.profiles.services import VersionConflictError
 from portal.accounts.models import Agency, Role, User
@@ -73,12 +73,7 @@ class _Agendas:
 
     def _find(self, username: str | None) -> Agenda | ValidationError:
         if username is None:
-            desk = (
-                Agenda.objects.filter(agency=self.agency, owner__isnull=True).order_by("pk").first()
-            )
-            return desk or Agenda.objects.create(
-                agency=self.agency, name=self.agency.name, languages=["nl"]
-            )
+            return desk_of(agency=self.agency)
         user = User.objects.filter(
             username=username, role=Role.CASE_MANAGER, agency=self.agency, is_active=True
         ).first()

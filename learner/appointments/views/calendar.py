@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from learner.appointments import calendar as ics
 from learner.appointments import selectors
@@ -87,7 +87,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe  # calendar apps may ask HEAD first
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The learner's appointments for their calendar app: no sign-in, the secret address is the
     key. In the learner's language, whatever the app asks for."""

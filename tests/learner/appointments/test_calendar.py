@@ -253,6 +253,7 @@ def test_the_feed_address_works_until_renewed_or_stopped(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Cache-Control"] == "private, max-age=900"
+    assert Client().head(reverse("appointments:feed", args=[first])).status_code == 200
     assert len(events_of(response.content)) == 1
 
     client.post(page, {"action": "renew"})
