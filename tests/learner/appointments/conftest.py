@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import time
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from learner.appointments import selectors
 from learner.appointments.models import Agenda, Purpose
 from learner.appointments.services import hours
 from learner.profiles.models import LearnerProfile
 from portal.accounts.models import User
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages read in English here, whatever the catalogs' default (Dutch)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def signed_in_en(signed_in: Callable[[User], Client]) -> Callable[[User], Client]:
+    """A signed-in client whose pages are in English (the language cookie, as the picker sets)."""
+
+    def make(user: User) -> Client:
+        client = signed_in(user)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
 
 
 @pytest.fixture
