@@ -207,6 +207,15 @@ def upcoming_for_learner(learner: LearnerProfile, *, now: datetime | None = None
     )
 
 
+def next_booking(learner: LearnerProfile, *, now: datetime | None = None) -> Booking | None:
+    """The learner's next appointment (for the home screen), or None."""
+    return (
+        bookings_for_learner(learner)
+        .filter(status=BookingStatus.BOOKED, slot__ends_at__gt=now or timezone.now())
+        .first()
+    )
+
+
 def booking_for_learner(learner: LearnerProfile, booking_id: int) -> Booking | None:
     return bookings_for_learner(learner).filter(pk=booking_id).first()
 

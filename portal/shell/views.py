@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from learner.appointments import selectors as appointment_selectors
 from learner.profiles import selectors as profile_selectors
 from learner.trajectory import selectors as trajectory_selectors
 from learner.trajectory.labels import DEADLINE
@@ -43,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "trajectory": trajectory,
                 "next_deadline": next_deadline,
                 "next_deadline_label": DEADLINE[next_deadline.kind] if next_deadline else "",
+                "next_booking": appointment_selectors.next_booking(profile) if profile else None,
             },
         )
     return render(

@@ -55,6 +55,9 @@ def test_a_learner_books_without_javascript_and_sees_the_interpreter_offer(
     assert "I can&#x27;t come" in detail or "can't come" in detail
     home = client.get("/appointments/").content.decode()
     assert f"/appointments/{booking.pk}/" in home
+    start = client.get("/").content.decode()  # the learner's home screen
+    assert "Next appointment" in start
+    assert f"/appointments/{booking.pk}/" in start
 
 
 def test_a_lost_race_shows_the_next_free_times_and_keeps_the_page(
