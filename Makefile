@@ -20,12 +20,14 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: system-packages $(INSTALLED)
 
-# gettext compiles the catalogs; Pango lays out the PDFs (WeasyPrint); Debian's chromium runs
-# the browser tests; npm brings axe-core and Lighthouse. Installed only if missing.
+# gettext compiles the catalogs; Pango lays out the PDFs (WeasyPrint); Noto has the glyphs the
+# PDFs need beyond DejaVu (Ethiopic for Tigrinya, and Arabic script); Debian's chromium runs the
+# browser tests; npm brings axe-core and Lighthouse. Installed only if missing.
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	(/sbin/ldconfig -p 2>/dev/null || ldconfig -p) | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+	fc-list :lang=ti 2>/dev/null | grep -q . || missing="$$missing fonts-noto-core"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \

@@ -111,6 +111,10 @@ INSTALLED_APPS = [
     "learner.participation",
     "learner.lessons",
     "learner.appointments",
+    "learner.plan",
+    "portfolio",
+    # Consented sharing by link and the verifiable PDF export (its own models and migrations).
+    "portfolio.sharing",
     "portal.sync",
 ]
 
@@ -127,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.accounts.middleware.SecondFactorRequiredMiddleware",
+    # Logs staff openings of a learner's dossier pages (the learner sees the log).
+    "portfolio.middleware.DossierAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the lockout flag set by the authentication backend.
@@ -324,6 +330,13 @@ MEDIA_MAX_IMAGE_BYTES = _env_int("MEDIA_MAX_IMAGE_BYTES", default=10 * 1024 * 10
 MEDIA_MAX_IMAGE_PIXELS = _env_int("MEDIA_MAX_IMAGE_PIXELS", default=24_000_000)
 # Uploaded recordings: a file larger than this many bytes is refused unread (minutes of speech).
 MEDIA_MAX_AUDIO_BYTES = _env_int("MEDIA_MAX_AUDIO_BYTES", default=10 * 1024 * 1024)
+
+# Portfolio -------------------------------------------------------------------------------------
+# Bytes of photos (all stored variants), PDFs and voice notes one learner may keep in their
+# portfolio; an upload past it is refused with what is used. Shown on the portfolio page.
+PORTFOLIO_QUOTA_BYTES = _env_int("PORTFOLIO_QUOTA_BYTES", default=50 * 1024 * 1024)
+# Largest PDF accepted in the portfolio (checked before it is read in full).
+PORTFOLIO_MAX_PDF_BYTES = _env_int("PORTFOLIO_MAX_PDF_BYTES", default=10 * 1024 * 1024)
 
 # Appointments -------------------------------------------------------------------------------------
 # Slots start at least this many hours from now (the case manager prepares the talk).

@@ -33,6 +33,17 @@ MESSAGES: dict[str, Promise] = {
         "A time is free: %(purpose)s, %(starts_at)s. Book it before someone else does."
     ),
     "appointments.reminder.sent": _("Reminder: %(purpose)s, %(starts_at)s."),
+    "plan.goal.proposed": _("%(who)s proposed a goal for the action plan. Look and confirm."),
+    "plan.action.proposed": _("%(who)s proposed an action in the action plan. Look and confirm."),
+    "plan.action.ticked": _("%(who)s ticked an action in the action plan."),
+    "plan.field.changed": _("%(who)s changed something in the action plan. Look and confirm."),
+    "plan.changes.confirmed": _("%(who)s confirmed changes in the action plan."),
+    "plan.review.opened": _(
+        "%(who)s changed the same thing in the action plan at the same time. "
+        "Choose together which version to keep."
+    ),
+    "plan.review.joined": _("%(who)s added a version to review in the action plan."),
+    "plan.review.resolved": _("%(who)s chose which version to keep in the action plan."),
 }
 
 

@@ -106,6 +106,8 @@ def _plan(event: Event) -> list[_Planned]:
         return _participation_plan(event)
     if event.code in APPOINTMENT_CODES:
         return _appointment_plan(event)
+    if event.code in PLAN_CODES:
+        return _action_plan_routes(event)
     if event.code not in {
         "accounts.user.activated",
         "profiles.caseload.assigned",
@@ -227,6 +229,50 @@ def _appointment_plan(event: Event) -> list[_Planned]:
             ),
         )
     ]
+
+
+# The action plan: each side hears what the other proposed, changed, confirmed, or left to review
+# together; the plan's own words stay out of the message (the event carries ids only).
+PLAN_CODES = frozenset(
+    {
+        "plan.goal.proposed",
+        "plan.action.proposed",
+        "plan.action.ticked",
+        "plan.field.changed",
+        "plan.changes.confirmed",
+        "plan.review.opened",
+        "plan.review.joined",
+        "plan.review.resolved",
+    }
+)
+
+
+def _action_plan_routes(event: Event) -> list[_Planned]:
+    # Imported here: learner apps build on the portal's notifications, not the reverse.
+    from learner.profiles.models import CaseloadAssignment
+
+    learner, actor = event.learner, event.actor
+    if learner is None or actor is None:
+        return []
+    params = {"who": actor.display_name}
+    if event.payload.get("side") == "learner":
+        assignment = (
+            CaseloadAssignment.objects.select_related("case_manager", "learner")
+            .filter(learner__user=learner, ended_at__isnull=True)
+            .first()
+        )
+        if assignment is None or not assignment.case_manager.is_active:
+            return []
+        return [
+            _Planned(
+                recipient=assignment.case_manager,
+                params=params,
+                url=reverse("plan:learner", args=[assignment.learner.dossier_number]),
+            )
+        ]
+    if learner.activated_at is None or actor.pk == learner.pk:
+        return []
+    return [_Planned(recipient=learner, params=params, url=reverse("plan:home"))]
 
 
 def _trajectory_params(event: Event) -> dict[str, Any]:

@@ -123,6 +123,26 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
     },
     # An unknown code: the same "not valid" page for everyone (unverified staff finish sign-in).
     "trajectory_public:verify": ("GET", ["unknown"], every(404, unverified_staff=302)),
+    # Sharing by link and the exported PDF's check: no sign-in, and an unknown link or code gets
+    # the same "does not work" page for everyone (unverified staff finish sign-in first).
+    **{
+        f"portfolio_{name}": ("GET", args, every(404, unverified_staff=302))
+        for name, args in (
+            ("shared:view", ["unknown"]),
+            ("shared:file", ["unknown", "1"]),
+            ("verify:verify", ["unknown"]),
+        )
+    },
+    # The learner's shares and PDF; share 1 does not exist (404, never someone else's).
+    **{
+        f"portfolio_sharing:{name}": ("GET", [], LEARNER_ONLY)
+        for name in ("shares", "share_new", "export")
+    },
+    "portfolio_sharing:share_revoke": (
+        "POST",
+        ["1"],
+        every(403, **STAFF_ONLY_302, learner=404, other_learner=404),
+    ),
     **{
         f"trajectory_staff:{name}": ("GET", [DOSSIER], ACTING_ON_DOSSIER)
         for name in ("eligibility", "contract", "deadline", "referral")
@@ -301,6 +321,47 @@ EXPECTED: dict[str, tuple[str, list[str], dict[str, int]]] = {
             foreign_admin=404,
             operator=404,
         ),
+    ),
+    # The learner's portfolio: item and file 1 do not exist (404 for learners, never someone
+    # else's); the data export answers with the learner's ZIP.
+    "portfolio:home": ("GET", [], LEARNER_ONLY),
+    "portfolio:access": ("GET", [], LEARNER_ONLY),
+    "portfolio:data_export": ("POST", [], LEARNER_ONLY),
+    # No kind chosen: back to the portfolio.
+    "portfolio:item_new": ("GET", [], {**LEARNER_ONLY, "learner": 302, "other_learner": 302}),
+    **{
+        f"portfolio:{name}": (method, ["1"], {**LEARNER_ONLY, "learner": 404, "other_learner": 404})
+        for name, method in (
+            ("item", "GET"),
+            ("item_delete", "POST"),
+            ("attachment_add", "POST"),
+            ("recognition", "POST"),
+            ("attachment_delete", "POST"),
+        )
+    },
+    # A portfolio file: its owner and the staff following them (file 1 is nobody's: 404).
+    "portfolio:file": (
+        "GET",
+        ["1"],
+        {
+            **ACTING_ON_DOSSIER,
+            "learner": 404,
+            "other_learner": 404,
+            "case_manager": 404,
+            "agency_admin": 404,
+        },
+    ),
+    # Read-only for the case manager and the agency's admins; coordinators have no need of it.
+    "portfolio:staff_portfolio": ("GET", [DOSSIER], ACTING_ON_DOSSIER),
+    # The action plan: the learner's own; staff on the plan's other side for learners in their
+    # scope (coordinators read dossiers, not coaching plans). Goal 1 does not exist: 404.
+    "plan:home": ("GET", [], LEARNER_ONLY),
+    "plan:goal": ("GET", ["1"], every(403, **STAFF_ONLY_302, learner=404, other_learner=404)),
+    "plan:learner": ("GET", [DOSSIER], ACTING_ON_DOSSIER),
+    "plan:learner_goal": (
+        "GET",
+        [DOSSIER, "1"],
+        {**ACTING_ON_DOSSIER, "case_manager": 404, "agency_admin": 404},
     ),
 }
 
