@@ -3,9 +3,9 @@
 Every page of a learner's dossier names the learner in its URL (``<dossier_number>``): the
 dossier header, the contract and its facts, the plan, the participation proof, the portfolio,
 the trajectory API. Keying the log on that URL argument, after the view answered, logs each of
-them, and every such page added later, without one line in its view; a page that refused
-(403/404) or failed is no access and is not logged. Views that reach a learner through another
-id (a portfolio file) call ``dossier_access_record`` themselves.
+them, and every such page added later, without one line in its view, for one query more; a
+page that refused (403/404) or failed is no access and is not logged. Views that reach a learner
+through another id (a portfolio file) call ``dossier_access_record`` themselves.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
 
-from learner.profiles.selectors import learners_visible_to
 from portal.accounts.models import Role
-from portfolio.services.access import dossier_access_record
+from portfolio.services.access import dossier_access_record_by_number
 
 DOSSIER_KWARG = "dossier_number"
 
@@ -37,16 +36,10 @@ class DossierAccessMiddleware:
         verified = getattr(user, "is_verified", None)
         if verified is None or not verified():
             return response
-        learner = (
-            learners_visible_to(user=user)
-            .filter(dossier_number=match.kwargs[DOSSIER_KWARG])
-            .first()
+        dossier_access_record_by_number(
+            staff=user,
+            dossier_number=match.kwargs[DOSSIER_KWARG],
+            what=match.view_name,
+            path=request.path,
         )
-        if learner is not None:
-            dossier_access_record(
-                staff=user,
-                learner=learner,
-                what=match.view_name,
-                path=request.path,
-            )
         return response

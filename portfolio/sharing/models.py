@@ -1,7 +1,7 @@
 """Shares of portfolio items by link, their openings, and the records of exported PDFs.
 
 A share's link carries a secret the database does not hold: the secret is an HMAC of the share's
-random ``key`` under the server's secret key (``rules``/``services``), and only its SHA-256 is
+random ``key`` under the server's secret key (``links``), and only its SHA-256 is
 stored. So the learner can see the link again on their list, while a copy of the database alone
 opens nothing.
 """
@@ -9,7 +9,7 @@ opens nothing.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -61,9 +61,10 @@ class Share(models.Model):
     def __str__(self) -> str:
         return f"{self.learner} → {self.recipient_name}"
 
-    def is_open(self, *, at: datetime | None = None) -> bool:
-        """Not revoked and not expired (at ``at``, default now)."""
-        return self.revoked_at is None and (at or timezone.now()) < self.expires_at
+    @property
+    def last_day(self) -> date:
+        """The last local day the link works (it stops at the midnight after it)."""
+        return timezone.localdate(self.expires_at - timedelta(microseconds=1))
 
 
 class ShareOpening(models.Model):

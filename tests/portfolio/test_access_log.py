@@ -60,9 +60,7 @@ def test_refused_pages_and_the_learners_own_pages_are_not_logged(
 
 @pytest.mark.django_db
 def test_a_learner_is_never_recorded_as_staff(learner: LearnerProfile) -> None:
-    assert (
-        dossier_access_record(staff=learner.user, learner=learner, what="x", path="/x/") is None
-    )
+    assert dossier_access_record(staff=learner.user, learner=learner, what="x", path="/x/") is None
     assert not DossierAccess.objects.exists()
 
 

@@ -1,4 +1,4 @@
-""""Download all my data": every record and file of that learner, and nothing of anyone else."""
+""" "Download all my data": every record and file of that learner, and nothing of anyone else."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.files.storage import default_storage
+
+# The module, not default_storage: collection would evaluate that lazy object before the
+# test settings are in place.
+from django.core.files import storage as file_storage
 from django.db import models
 from django.test import Client
 from django.urls import reverse
@@ -133,7 +136,9 @@ def _record_everything(
         booked_by=learner.user,
     )
     Reminder.objects.create(booking=booking, kind="day_before", starts_at=slot.starts_at)
-    Note.objects.create(booking=booking, text=f"Case manager note {marker}", written_by=case_manager)
+    Note.objects.create(
+        booking=booking, text=f"Case manager note {marker}", written_by=case_manager
+    )
     WaitlistEntry.objects.create(learner=learner, purpose=Purpose.QUESTION)
     CalendarFeed.objects.create(learner=learner, token=f"feed-{marker}")
     # The portfolio: an item with a PDF, a photo and a voice note; a diploma with its tracker.
@@ -265,9 +270,7 @@ def test_the_export_has_every_record_and_file_of_the_learner_and_nothing_of_othe
             continue
         exported = {row["pk"] for row in records[label]}
         own = set(model._default_manager.filter(**{field: mine}).values_list("pk", flat=True))
-        others = set(
-            model._default_manager.filter(**{field: theirs}).values_list("pk", flat=True)
-        )
+        others = set(model._default_manager.filter(**{field: theirs}).values_list("pk", flat=True))
         assert own <= exported, label
         assert not (others - own) & exported, label
     # The test data reaches every part of the portal.
@@ -307,7 +310,7 @@ def test_the_export_has_every_record_and_file_of_the_learner_and_nothing_of_othe
     # Every file of mine, byte for byte.
     contents = {name: archive.read(name) for name in archive.namelist()}
     for name in _stored_names(mine):
-        with default_storage.open(name) as stored:
+        with file_storage.default_storage.open(name) as stored:
             assert stored.read() in contents.values(), name
     assert len(contents) == 1 + len(_stored_names(mine))
     assert {f["path"] for f in data["files"]} == set(contents) - {"data.json"}
@@ -317,7 +320,7 @@ def test_the_export_has_every_record_and_file_of_the_learner_and_nothing_of_othe
     for secret in (OTHER_DOSSIER, "Zoltan", "Quixby", "THEIRS", "feed-THEIRS"):
         assert secret.encode() not in everything, secret
     for name in _stored_names(theirs):
-        with default_storage.open(name) as stored:
+        with file_storage.default_storage.open(name) as stored:
             assert stored.read() not in everything, name
     # Nor the case manager's note about me (withheld).
     assert b"Case manager note MINE" not in everything

@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+
+# The module, not default_storage: collection would evaluate that lazy object before the
+# test settings are in place.
+from django.core.files import storage as file_storage
 from PIL import Image as PILImage
 from pypdf import PdfWriter
 
@@ -245,7 +248,7 @@ def test_a_pdf_is_kept_with_its_checksum(learner: LearnerProfile, media_root: Pa
     assert (attachment.kind, attachment.name, attachment.bytes) == ("pdf", "diploma.pdf", len(data))
     assert attachment.sha256 == hashlib.sha256(data).hexdigest()
     assert attachment.file.name.startswith("portfolio/")
-    with default_storage.open(attachment.file.name) as stored:
+    with file_storage.default_storage.open(attachment.file.name) as stored:
         assert stored.read() == data
 
 
@@ -313,7 +316,7 @@ def test_a_photo_goes_through_portal_media_and_loses_its_exif(
     assert attachment.image is not None
     assert attachment.bytes == attachment.image.total_bytes
     for name in attachment.image.names():
-        with default_storage.open(name) as stored:
+        with file_storage.default_storage.open(name) as stored:
             picture = PILImage.open(io.BytesIO(stored.read()))
             assert len(picture.getexif()) == 0
             assert "exif" not in picture.info

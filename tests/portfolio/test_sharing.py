@@ -137,6 +137,7 @@ def test_a_link_stops_working_when_it_expires(
     # The link works to the end of the seventh day, local time, and not a moment longer.
     assert timezone.localtime(share.expires_at).time().hour == 0
     assert (timezone.localdate(share.expires_at) - timezone.localdate()).days == 8
+    assert share.last_day == timezone.localdate() + timedelta(days=7)
     Share.objects.filter(pk=share.pk).update(
         created_at=timezone.now() - timedelta(days=9), expires_at=timezone.now()
     )
