@@ -59,8 +59,9 @@ def dossier_access_record_by_number(
     inner, inner_params = visible.query.sql_with_params()
     meta = DossierAccess._meta
     quote = connection.ops.quote_name
+    column_of = {field.name: field.column for field in meta.concrete_fields}
     columns = ", ".join(
-        quote(meta.get_field(name).column)
+        quote(column_of[name])
         for name in ("learner", "staff", "staff_role", "at", "what", "path", "reason")
     )
     at = connection.ops.adapt_datetimefield_value(timezone.now())
