@@ -29,7 +29,7 @@ def test_a_learner_adds_a_job_with_a_photo_and_a_refused_pdf_loses_nothing_typed
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": asgi_server}])
     sign_in(page, asgi_server, "INB-9101")
     page.goto(f"{asgi_server}/portfolio/")
-    expect(page.get_by_role("heading", name="My portfolio")).to_be_visible()
+    expect(page.get_by_role("heading", name="My portfolio", exact=True)).to_be_visible()
     assert_no_violations(page)
 
     page.locator("a[href$='?kind=work_experience']").click()

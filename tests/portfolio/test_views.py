@@ -27,7 +27,9 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client_of(learner: LearnerProfile, signed_in: Callable[[User], Client]) -> Client:
-    return signed_in(learner.user)
+    client = signed_in(learner.user)
+    client.cookies["django_language"] = "en"  # the messages below are read in English
+    return client
 
 
 @pytest.mark.django_db
