@@ -21,6 +21,7 @@ from learner.appointments.services import booking as services
 from learner.appointments.services import hours as hours_services
 from portal.accounts.decorators import role_required
 from portal.accounts.models import Role, User
+from portfolio.services.access import dossier_access_record
 
 STAFF = (Role.CASE_MANAGER, Role.AGENCY_ADMIN)
 
@@ -160,6 +161,11 @@ def staff_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
     found = selectors.booking_for_staff(user, booking_id)
     if found is None:
         raise Http404
+    # The page names the learner without a dossier number in its URL: logged here, so the
+    # learner sees this visit in their access list like every other staff look at their dossier.
+    dossier_access_record(
+        staff=user, learner=found.learner, what="appointments:staff_booking", path=request.path
+    )
     action = request.POST.get("action", "")
     outcome_form = forms.OutcomeForm(request.POST if action == "outcome" else None)
     note = getattr(found, "note", None)

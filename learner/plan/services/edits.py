@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -152,11 +153,9 @@ def action_tick(
     )
 
 
-def _apply(edit: _Edit, item: Goal | Action, old: str, new: str) -> PlanChange:
-    fields.write(item, edit.field, new)
-    item.revision += 1
-    item.save(update_fields=[edit.field, "revision"])
-    change = PlanChange.objects.create(
+def _change_record(edit: _Edit, old: str, new: str, **extra: Any) -> PlanChange:
+    """The history row of one edit: who, when (phone and server), the value before and after."""
+    return PlanChange.objects.create(
         learner=edit.goal.learner,
         goal=edit.goal,
         action=edit.action,
@@ -168,9 +167,15 @@ def _apply(edit: _Edit, item: Goal | Action, old: str, new: str) -> PlanChange:
         client_time=edit.client_time,
         client_uuid=edit.client_uuid,
         base_revision=edit.base_revision,
-        revision=item.revision,
-        state=ChangeState.PROPOSED,
+        **extra,
     )
+
+
+def _apply(edit: _Edit, item: Goal | Action, old: str, new: str) -> PlanChange:
+    fields.write(item, edit.field, new)
+    item.revision += 1
+    item.save(update_fields=[edit.field, "revision"])
+    change = _change_record(edit, old, new, revision=item.revision, state=ChangeState.PROPOSED)
     ids = {"goal": edit.goal.pk, "action": edit.action.pk if edit.action else None}
     if edit.action is not None and edit.field == "status":
         record(
@@ -216,21 +221,7 @@ def _hold(
         )
     elif review.held.filter(actor=edit.actor, new_value=new, state=ChangeState.IN_REVIEW).exists():
         return EditResult(Outcome.NOOP, item, review=review)  # the same version, sent again
-    change = PlanChange.objects.create(
-        learner=edit.goal.learner,
-        goal=edit.goal,
-        action=edit.action,
-        field=edit.field,
-        old_value=current,
-        new_value=new,
-        actor=edit.actor,
-        side=edit.side,
-        client_time=edit.client_time,
-        client_uuid=edit.client_uuid,
-        base_revision=edit.base_revision,
-        state=ChangeState.IN_REVIEW,
-        review=review,
-    )
+    change = _change_record(edit, current, new, state=ChangeState.IN_REVIEW, review=review)
     record(
         "plan.review.opened" if opened else "plan.review.joined",
         actor=edit.actor,

@@ -19,6 +19,7 @@ from learner.appointments.models import Agenda, Booking, BookingStatus, Slot, We
 from learner.appointments.services.live import agenda_group
 from learner.profiles.models import LearnerProfile
 from portal.accounts.models import User
+from portfolio.models import DossierAccess
 
 Free = Callable[..., list]
 
@@ -208,6 +209,10 @@ def test_staff_record_a_no_show_and_a_note_after_the_talk(
     booking.refresh_from_db()
     assert booking.status == BookingStatus.NO_SHOW
     assert booking.note.text == "Childcare problem; try afternoons."
+    # The visit is in the learner's list of staff accesses to their dossier.
+    assert DossierAccess.objects.filter(
+        learner=learner, staff=case_manager, what="appointments:staff_booking"
+    ).exists()
     assert "Childcare" not in learner_client.get(f"/appointments/{booking.pk}/").content.decode()
 
 
