@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from learner.profiles.models import LearnerProfile
 from portal.accounts.models import User
 from portfolio.models import Attachment, Item
-from tests.browser.test_shell import assert_no_violations, sign_in
+from tests.browser.test_shell import assert_no_violations, sign_in, wait_until
 from tests.portfolio import samples
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,6 +61,8 @@ def test_a_learner_adds_a_job_with_a_photo_and_a_refused_pdf_loses_nothing_typed
     expect(page.get_by_role("heading", name="Cook in a restaurant in Kabul")).to_be_visible()
     picture = page.locator("main picture img").first
     expect(picture).to_be_visible()
+    # Visible at once (width and height are set); wait until the picture has arrived.
+    wait_until(page, "document.querySelector('main picture img').complete")
     assert page.evaluate("document.querySelector('main picture img').naturalWidth") > 0
     assert Attachment.objects.get().kind == "image"
     assert_no_violations(page)
