@@ -8,7 +8,7 @@ PORT ?= 8000
 
 AXE := bench/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install lint typecheck migrations-check messages messages-update schema system-packages bench
+.PHONY: run test install lint typecheck migrations-check messages messages-update schema system-packages bench audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,9 +79,13 @@ typecheck: $(INSTALLED)
 migrations-check: $(INSTALLED)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Phone performance of the learner screens (Lighthouse, mobile profile, cold and repeat) and the
-# size of a downloaded lesson module.
+# Known vulnerabilities in the installed Python packages (pip-audit; see .ci/audit.py).
+audit: $(INSTALLED)
+	$(BIN)/python .ci/audit.py
+
+# The bench suite: every figure of QUALITY.md beside its target, on the machine's PostgreSQL and
+# Redis with production settings (bench/suite.py; BENCH_ARGS="--long" adds the 10-minute run).
 bench: install messages
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
-	$(BIN)/python bench/lighthouse.py --screens home,lessons,lesson
-	$(BIN)/python bench/lessons.py
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/suite.py --out bench-results.md $(BENCH_ARGS)

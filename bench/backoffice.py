@@ -4,9 +4,9 @@
     .venv/bin/python bench/backoffice.py feed [--events 100000] [--page 1000]
     .venv/bin/python bench/backoffice.py kill [--items 1000] [--batch 10]
 
-Each mode makes a fresh database (``portal_bench``; PORTAL_BENCH_PG names the server, default
-postgres://postgres@127.0.0.1:5432), loads the demo agency, makes a token and runs the portal
-with production settings under daphne, one process, as ``bench/lighthouse.py`` does.
+Each mode makes a fresh database (``portal_bench_backoffice``; PORTAL_BENCH_PG names the server,
+default postgres://postgres@127.0.0.1:5432), loads the demo agency, makes a token and runs the
+portal with production settings under daphne, one process, as ``bench/lighthouse.py`` does.
 
 - ingest: whole dossiers (ten records each: learner, eligibility, contract, MO course and test,
   NT2 route and two modules, VDAB registration, a payment) in batches, then one exam result per
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from _portal import Chaos, fresh_postgres, manage, portal_env, prepare, serve
+from _table import Row, render
 
 from portal.backoffice.client import BackOfficeClient, sample_dossier
 
@@ -64,7 +65,7 @@ print("EVENTS", Event.objects.filter(agency=agency).count())
 
 def setup(port: int, scratch: Path) -> tuple[dict[str, str], str]:
     env = portal_env(scratch / "data", port)
-    env["PORTAL_DATABASE_URL"] = fresh_postgres("portal_bench")
+    env["PORTAL_DATABASE_URL"] = fresh_postgres("portal_bench_backoffice")
     env["PORTAL_BACKOFFICE_RATE"] = "100000/minute"
     prepare(env)
     token = manage(env, "backoffice_token", AGENCY, "--name", "bench").strip()
@@ -98,7 +99,7 @@ def run_batches(
     return applied, elapsed
 
 
-def bench_ingest(options: argparse.Namespace) -> None:
+def bench_ingest(options: argparse.Namespace) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
         env, token = setup(options.port, Path(scratch))
         server = serve(env, options.port)
@@ -137,19 +138,27 @@ def bench_ingest(options: argparse.Namespace) -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print(f"Back-office ingest, PostgreSQL, daphne x1, {options.clients} client(s)")
-    print(f"{'load':<34}{'records':>9}{'seconds':>9}{'records/s':>11}{'target':>8}  ok")
-    for name, applied, elapsed in results:
-        rate = applied / elapsed
-        print(
-            f"{name:<34}{applied:>9}{elapsed:>9.2f}{rate:>11.0f}{2000:>8}  "
-            f"{'yes' if rate >= 2000 else 'NO'}"
+    rows = [
+        Row(
+            "sync",
+            f"back-office ingest, {name} ({applied:,} records, {options.clients} clients)",
+            applied / elapsed,
+            "records/s",
+            ">= 2000",
         )
+        for name, applied, elapsed in results
+    ]
     rebuilt, seconds = catch_up
-    print(
-        f"read models rebuilt afterwards (task): {rebuilt} learners in {seconds:.1f} s "
-        f"({rebuilt / seconds:.0f}/s, one process, including its start)"
+    rows.append(
+        Row(
+            "sync",
+            f"read models rebuilt afterwards by the task ({rebuilt:,} learners)",
+            rebuilt / seconds,
+            "learners/s",
+            note="one process, including its start",
+        )
     )
+    return rows
 
 
 CATCH_UP_SNIPPET = """
@@ -158,7 +167,7 @@ print("REBUILT", trajectory_catch_up())
 """
 
 
-def bench_feed(options: argparse.Namespace) -> None:
+def bench_feed(options: argparse.Namespace) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
         env, token = setup(options.port, Path(scratch))
         line = manage(
@@ -178,13 +187,20 @@ def bench_feed(options: argparse.Namespace) -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print(f"Change feed, PostgreSQL, daphne x1, pages of {options.page}")
-    print(f"{'events':>8}{'read':>8}{'pages':>7}{'seconds':>9}{'target':>8}  ok")
-    ok = elapsed <= 30 and len(seen) == total
-    print(f"{total:>8}{len(seen):>8}{pages:>7}{elapsed:>9.2f}{30:>8}  {'yes' if ok else 'NO'}")
+    return [
+        Row(
+            "sync",
+            f"change feed of {total:,} events paged by the client, {options.page} a page",
+            elapsed,
+            "s",
+            "<= 30",
+            note=f"{len(seen):,} distinct events read in {pages} pages",
+        ),
+        Row("sync", "change feed: events read of those written", len(seen), "count", f"== {total}"),
+    ]
 
 
-def bench_kill(options: argparse.Namespace) -> None:
+def bench_kill(options: argparse.Namespace) -> list[Row]:
     learners = options.items // 10
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
         env, token = setup(options.port, Path(scratch))
@@ -204,17 +220,19 @@ def bench_kill(options: argparse.Namespace) -> None:
         elapsed = time.perf_counter() - started
         kills = chaos.kills
         count = int(manage(env, "shell", "-c", COUNT_SNIPPET).split("COUNT")[1].split()[0])
-    print(f"Kill test: {options.items} items in batches of {options.batch}, PostgreSQL")
-    print(f"{'sent':>6}{'applied':>9}{'kills':>7}{'requests':>10}{'seconds':>9}  ok")
-    print(
-        f"{options.items:>6}{count:>9}{kills:>7}{client.attempts_made:>10}{elapsed:>9.1f}  "
-        f"{'yes' if count == options.items else 'NO'}"
-    )
-    if count != options.items:
-        raise SystemExit(1)
+    return [
+        Row(
+            "offline",
+            f"back-office ingest under random SIGKILLs: records stored of {options.items:,} sent",
+            count,
+            "count",
+            f"== {options.items}",
+            note=f"{kills} kills, {client.attempts_made} requests, {elapsed:.0f} s",
+        )
+    ]
 
 
-def main() -> None:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["ingest", "feed", "kill"])
     parser.add_argument("--port", type=int, default=8124)
@@ -225,10 +243,29 @@ def main() -> None:
     parser.add_argument("--page", type=int, default=1000)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
-    options = parser.parse_args()
-    if options.mode == "kill" and options.batch == 1000:
+    return parser
+
+
+MODES = {"ingest": bench_ingest, "feed": bench_feed, "kill": bench_kill}
+
+
+def measure(mode: str, **overrides: Any) -> list[Row]:
+    """One mode with the command line's defaults, ``overrides`` over them (bench/suite.py)."""
+    options = build_parser().parse_args([mode])
+    if mode == "kill":
         options.batch = 10  # many requests, so that kills land in the middle of batches
-    {"ingest": bench_ingest, "feed": bench_feed, "kill": bench_kill}[options.mode](options)
+    vars(options).update(overrides)
+    return MODES[mode](options)
+
+
+def main() -> None:
+    options = build_parser().parse_args()
+    if options.mode == "kill" and options.batch == 1000:
+        options.batch = 10
+    rows = MODES[options.mode](options)
+    print(render(rows))
+    if any(row.ok is False for row in rows):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
