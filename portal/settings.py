@@ -165,14 +165,18 @@ TEMPLATES = [
 DATA_DIR = Path(_env("DATA_DIR", str(BASE_DIR / "var")))
 _database_url = _env("DATABASE_URL")
 if _database_url:
-    DATABASES = {
-        # Persistent connections with health checks: no connect per request under load.
-        "default": dj_database_url.parse(
-            _database_url,
-            conn_max_age=_env_int("DB_CONN_MAX_AGE", default=600),
-            conn_health_checks=True,
-        )
-    }
+    DATABASES = {"default": dj_database_url.parse(_database_url)}
+    # A pool of connections per worker process (psycopg_pool), not CONN_MAX_AGE: under ASGI each
+    # request's view runs in a thread of its own, and Django keeps persistent connections per
+    # thread, so none was ever reused: each request opened a connection and left it open until
+    # PostgreSQL refused more (bench/server.py). Django recommends the pool for ASGI.
+    _pool_size = _env_int("DB_POOL_SIZE", default=10)
+    if _pool_size and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            # A request waits up to 10 s for a free connection, then fails (a 500), not forever.
+            "pool": {"min_size": min(2, _pool_size), "max_size": _pool_size, "timeout": 10},
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -198,7 +202,16 @@ REDIS_URL = _env("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Pub/sub (beta in channels-redis 4) rather than the list-based layer: a worker reads
+            # its messages as one stream instead of four Redis round trips each. With the list
+            # layer one event for 500 people on one worker reached the last after 2 s, refused
+            # sockets past redis-py's 100-connection pool while 500 connected at once, dropped
+            # messages past 100 waiting (all sockets of a worker share one list), and closed a
+            # socket each time a worker heard nothing for 5 s (redis-py's read timeout equals the
+            # layer's blocking wait). Pub/sub delivers at most once: a message published while a
+            # worker reconnects to Redis is not kept; the notification itself is stored, and the
+            # page shows it on its next load.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": _env("REDIS_PREFIX", "portal")},
         }
     }
@@ -207,6 +220,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _env("REDIS_PREFIX", "portal"),
+            # One pool per process, not per thread (each ASGI request has a thread of its own).
+            "OPTIONS": {"pool_class": "portal.shell.redis_pool.SharedConnectionPool"},
         }
     }
     # Shared cache in front of the database; safe because every worker sees the same cache.
@@ -408,7 +423,19 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # No personal data in logs: Django's request and security loggers name the route, not the
+    # path (a path can carry a dossier number).
+    "filters": {"route_not_path": {"()": "portal.shell.logs.RouteNotPath"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        **{
+            name: {"filters": ["route_not_path"]}
+            for name in ("django.request", "django.security", "django.security.csrf")
+        },
+        # django-axes names the username (a dossier number) in its info and warning lines,
+        # whatever AXES_VERBOSE says; failures and lockouts are kept in its tables instead.
+        "axes": {"level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "WARNING")},
 }
 
@@ -422,12 +449,26 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Every API view is throttled: these by default, the back office and sync by their own.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
     # Per token (back office) or per person: generous for a sync, a ceiling for a runaway loop.
     "DEFAULT_THROTTLE_RATES": {
-        "backoffice": _env("PORTAL_BACKOFFICE_RATE", "600/minute"),
+        "backoffice": _env("BACKOFFICE_RATE", "600/minute"),
         # A phone replaying its outbox sends up to 100 commands a request.
-        "sync": _env("PORTAL_SYNC_RATE", "120/minute"),
+        "sync": _env("SYNC_RATE", "120/minute"),
+        # Other JSON per signed-in person, and per address for anonymous callers (the schema).
+        "user": _env("API_USER_RATE", "300/minute"),
+        "anon": _env("API_ANON_RATE", "60/minute"),
+        # Appointment bookings and moves per learner, from forms and the outbox alike.
+        "booking": _env("BOOKING_RATE", "10/hour"),
+        # Web Push subscribes and unsubscribes per person (plain views, the same throttle).
+        "push": _env("PUSH_RATE", "30/hour"),
     },
+    # A refused request (429) says so in the person's language (portal/shell/throttling.py).
+    "EXCEPTION_HANDLER": "portal.shell.throttling.api_exception_handler",
 }
 # Background work (Django's Tasks API, backported; tasks stored in the portal's database) -------
 # A worker runs them: `manage.py db_worker` (one or more processes beside the web workers).

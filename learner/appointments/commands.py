@@ -17,6 +17,7 @@ from learner.appointments import selectors
 from learner.appointments.services import booking as services
 from learner.profiles.models import LearnerProfile
 from portal.accounts.models import Role
+from portal.shell.throttling import BookingThrottle, too_many_message
 from portal.sync.registry import Context, Rejected, command
 
 
@@ -47,6 +48,10 @@ def booking_request(context: Context, payload: dict[str, Any]) -> dict[str, Any]
     """``{slot: key, interpreter: bool}`` → ``{booking, starts_at}``, or rejected
     ``slot_taken`` with the next free times in the message."""
     profile = _learner(context)
+    # Counted here, so a form, the outbox and a script are held to one limit.
+    throttle = BookingThrottle(context.user)
+    if not throttle.allow():
+        raise Rejected("too_many", too_many_message(throttle.wait()))
     parsed = selectors.parse_key(str(payload.get("slot", "")))
     if parsed is None:
         raise ValidationError(_("Something in this entry is missing or wrong."))

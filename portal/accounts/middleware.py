@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,23 +26,28 @@ class SecondFactorRequiredMiddleware:
             user.is_authenticated
             and user.is_staff_role
             and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
-            and not self._is_open_path(request.path)
+            and not _is_open_path(request.path)
         ):
             target = reverse("accounts:second_factor")
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
-    @staticmethod
-    def _is_open_path(path: str) -> bool:
-        open_paths = (
-            reverse("accounts:second_factor"),
-            reverse("accounts:logout"),
-            reverse("set_language"),
-            reverse("shell:language"),
-            reverse("shell:offline"),
-            reverse("shell:service_worker"),
-            reverse("shell:manifest"),
-            reverse("shell:healthz"),
-            settings.STATIC_URL,
-        )
-        return path.startswith(open_paths)
+
+@cache
+def _open_paths() -> tuple[str, ...]:
+    # Reversed once per process, not on every staff request: the URLconf does not change.
+    return (
+        reverse("accounts:second_factor"),
+        reverse("accounts:logout"),
+        reverse("set_language"),
+        reverse("shell:language"),
+        reverse("shell:offline"),
+        reverse("shell:service_worker"),
+        reverse("shell:manifest"),
+        reverse("shell:healthz"),
+        settings.STATIC_URL,
+    )
+
+
+def _is_open_path(path: str) -> bool:
+    return path.startswith(_open_paths())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from portal.accounts.models import User
 from portal.notifications import push, selectors, services
 from portal.notifications.messages import notification_text
+from portal.shell.throttling import PushThrottle, too_many_message
 
 PAGE_SIZE = 20
 
@@ -49,10 +51,23 @@ def _refused(messages: list[str]) -> JsonResponse:
     return JsonResponse({"errors": messages}, status=400)
 
 
+def _too_many(request: HttpRequest) -> JsonResponse | None:
+    """A 429 once the person changed their subscriptions too often, counting this request."""
+    throttle = PushThrottle(request.user)  # type: ignore[arg-type]
+    if throttle.allow():
+        return None
+    wait = throttle.wait()
+    response = JsonResponse({"errors": [too_many_message(wait)]}, status=429)
+    response["Retry-After"] = str(math.ceil(wait or 60))
+    return response
+
+
 @require_POST
 @login_required
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     """This browser's push subscription as the browser gives it: ``{endpoint, keys}``."""
+    if refused := _too_many(request):
+        return refused
     body = _json_object(request) or {}
     keys = body.get("keys")
     if not isinstance(keys, dict):
@@ -76,6 +91,8 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
 @login_required
 def push_unsubscribe(request: HttpRequest) -> JsonResponse:
     """Forget this browser's subscription (``{endpoint}``); the same again changes nothing."""
+    if refused := _too_many(request):
+        return refused
     endpoint = (_json_object(request) or {}).get("endpoint")
     if not isinstance(endpoint, str) or not endpoint.strip():
         return _refused([_("Send this browser's push address.")])

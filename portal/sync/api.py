@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -84,11 +85,16 @@ class DeviceKeys(APIView):
         body.is_valid(raise_exception=True)
         try:
             key = services.device_key_register(
+                # The Django request: django-axes keeps its marks (address, lockout) on it.
+                request=request._request,
                 user=request.user,  # type: ignore[arg-type]  # IsAuthenticated
                 key_id=body.validated_data["key_id"],
                 public_jwk=body.validated_data["public_jwk"],
                 secret=body.validated_data.get("secret", ""),
             )
+        except services.SecretLocked as exc:
+            # 429 in the person's language (the lockout page's words, as every throttle).
+            raise Throttled(wait=settings.AXES_COOLOFF_TIME.total_seconds()) from exc
         except DjangoValidationError as exc:
             raise ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else exc.messages

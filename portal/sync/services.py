@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,17 +107,40 @@ def _replay(user: User, earlier: SyncCommand) -> Answer:
     return Answer(str(earlier.uuid), "duplicate", result=earlier.result)
 
 
+class SecretLocked(Exception):
+    """Too many wrong PINs or passwords for this username from this address (django-axes):
+    no secret is checked until the cool-off is over."""
+
+
+def _buddy_proves_it_is_them(request: HttpRequest, user: User, secret: str) -> None:
+    # Through authenticate(), as the sign-in form does: django-axes refuses while the username is
+    # locked from this address and counts a wrong secret toward that same lock, so this endpoint
+    # gives a guesser no extra tries.
+    proven = authenticate(request, username=user.get_username(), password=secret)
+    if getattr(request, "axes_locked_out", False):
+        raise SecretLocked
+    if proven is None or proven.pk != user.pk:
+        raise ValidationError({"secret": [_("This is not your PIN or password.")]})
+
+
 def device_key_register(
-    *, user: User, key_id: UUID, public_jwk: dict[str, Any], secret: str = ""
+    *,
+    request: HttpRequest,
+    user: User,
+    key_id: UUID,
+    public_jwk: dict[str, Any],
+    secret: str = "",
 ) -> DeviceKey:
     """Keep the public key a phone made; a buddy proves it is them with their PIN or password.
 
-    The same key again changes nothing. Emits ``sync.device_key.registered``.
+    ``request`` is the one that carries the secret: its address keys the sign-in lockout.
+    The same key again changes nothing. Raises ``SecretLocked`` while the lockout holds.
+    Emits ``sync.device_key.registered``.
     """
     if user.role not in {Role.LEARNER, Role.BUDDY}:
         raise ValidationError(_("Only learners and buddies sign on their phones."))
-    if user.role == Role.BUDDY and not user.check_password(secret):
-        raise ValidationError({"secret": [_("This is not your PIN or password.")]})
+    if user.role == Role.BUDDY:
+        _buddy_proves_it_is_them(request, user, secret)
     try:
         public_key(public_jwk)
     except (ValueError, KeyError, TypeError) as exc:

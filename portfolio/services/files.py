@@ -130,7 +130,7 @@ def _store_media(upload: File, actor: User, *, used: int) -> Attachment:
         attachment.file.save(f"{uuid.uuid4()}.pdf", ContentFile(data), save=False)
         return attachment
     try:
-        media_audio.check(head)
+        media_audio.identify(head)
     except media_audio.AudioRefused as refused:
         if refused.code != "not_audio":
             raise

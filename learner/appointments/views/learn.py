@@ -29,10 +29,15 @@ from learner.profiles.models import LearnerProfile
 from learner.trajectory.selectors import view_of
 from portal.accounts.decorators import role_required
 from portal.accounts.models import Role, User
+from portal.shell.throttling import BookingThrottle, too_many_message
 from portal.sync.services import command_apply
 
 # Days of free times on one page; "later" pages on.
 PAGE_DAYS = 7
+
+
+class _TooMany(Exception):
+    """The learner is past the booking limit: the page again, with the message, as 429."""
 
 
 def _user(request: HttpRequest) -> User:
@@ -83,9 +88,13 @@ def book(request: HttpRequest) -> HttpResponse:
     if not purpose:
         return render(request, "appointments/purpose.html", {"purposes": Purpose.choices})
     moving = _moving(request, profile)
+    status = 200
     taken: list[selectors.Offer] | None = None
     if request.method == "POST":
-        result = _book(request, profile, moving)
+        try:
+            result = _book(request, profile, moving)
+        except _TooMany:
+            result, status = [], 429
         if isinstance(result, HttpResponse):
             return result
         taken = result
@@ -118,6 +127,7 @@ def book(request: HttpRequest) -> HttpResponse:
             "agendas": agendas,
             "command": uuid.uuid4(),
         },
+        status=status,
     )
 
 
@@ -164,12 +174,18 @@ def _book(
         parsed = selectors.parse_key(key)
         return selectors.alternatives(profile, parsed[1] if parsed else _purpose(request))
     messages.error(request, answer.message)
+    if answer.reason == "too_many":
+        raise _TooMany
     return []
 
 
 def _move(
     request: HttpRequest, profile: LearnerProfile, moving: Booking, key: str
 ) -> HttpResponse | list[selectors.Offer]:
+    throttle = BookingThrottle(_user(request))
+    if not throttle.allow():
+        messages.error(request, too_many_message(throttle.wait()))
+        raise _TooMany
     parsed = selectors.parse_key(key)
     agenda = selectors.agendas_for_learner(profile).filter(pk=parsed[0]).first() if parsed else None
     if parsed is None or agenda is None:

@@ -109,17 +109,99 @@ def wav(seconds: float = 0.1) -> bytes:
     return buffer.getvalue()
 
 
-def ebml(doctype: bytes) -> bytes:
-    """The start of a WebM/Matroska file as MediaRecorder writes it."""
+def _ebml_element(element_id: bytes, content: bytes | None) -> bytes:
+    """An EBML element; ``None`` content writes the unknown size a live recorder writes."""
+    if content is None:
+        return element_id + b"\x01\xff\xff\xff\xff\xff\xff\xff"
+    return element_id + (0x01 << 56 | len(content)).to_bytes(8, "big") + content
+
+
+def ebml(doctype: bytes, *, blocks: int = 3, block_bytes: int = 40) -> bytes:
+    """A whole WebM/Matroska file as Chromium's MediaRecorder writes it: EBML header, then a
+    Segment and a Cluster of unknown size (written live), Info, one Opus track and ``blocks``
+    SimpleBlocks of ``block_bytes`` bytes each."""
     doc = b"\x42\x82" + bytes([0x80 | len(doctype)]) + doctype
     body = b"\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08" + doc
-    return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(body)]) + body + b"\x18\x53\x80\x67" + b"\0" * 64
+    header = b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(body)]) + body
+    info = _ebml_element(b"\x15\x49\xa9\x66", b"\x2a\xd7\xb1\x83\x0f\x42\x40")
+    track = b"\xd7\x81\x01" + b"\x83\x81\x02" + b"\x86\x86A_OPUS"  # number, audio, codec
+    tracks = _ebml_element(b"\x16\x54\xae\x6b", _ebml_element(b"\xae", track))
+    cluster = _ebml_element(b"\x1f\x43\xb6\x75", None) + b"\xe7\x81\x00"  # timecode 0
+    for index in range(blocks):
+        # Track 1, timecode 20 ms apart, keyframe; then the (here meaningless) Opus bytes.
+        block = b"\x81" + (20 * index).to_bytes(2, "big") + b"\x80" + bytes([index]) * block_bytes
+        cluster += _ebml_element(b"\xa3", block)
+    return header + _ebml_element(b"\x18\x53\x80\x67", None) + info + tracks + cluster
+
+
+def _box(name: bytes, content: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(content)) + name + content
 
 
 def ftyp(major: bytes, *compatible: bytes) -> bytes:
+    """An ISO media file with these brands: ``ftyp``, a movie header (``moov``) and data."""
     brands = major + b"\x00\x00\x02\x00" + b"".join(compatible)
-    box = struct.pack(">I", 8 + len(brands)) + b"ftyp" + brands
-    return box + struct.pack(">I", 8) + b"mdat" + b"\0" * 64
+    movie = _box(b"moov", _box(b"mvhd", bytes(100)))
+    return _box(b"ftyp", brands) + movie + _box(b"mdat", b"\x21" * 64)
+
+
+# MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, joint stereo, no padding: frames of 417 bytes.
+MP3_FRAME_HEADER = b"\xff\xfb\x90\x64"
+MP3_FRAME_BYTES = 417
+
+
+def mp3(frames: int = 4, *, id3: bool = False) -> bytes:
+    """An MP3 of ``frames`` silent frames, after an (empty) ID3v2.4 tag if ``id3``."""
+    tag = b"ID3\x04\x00\x00" + bytes([0, 0, 0, 10]) + bytes(10) if id3 else b""
+    return tag + (MP3_FRAME_HEADER + bytes(MP3_FRAME_BYTES - 4)) * frames
+
+
+def _ogg_crc(page: bytes) -> int:
+    """CRC-32 of RFC 3533 (polynomial 0x04C11DB7, MSB first, no reflection), bit by bit."""
+    crc = 0
+    for byte in page:
+        crc ^= byte << 24
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x04C11DB7 if crc & 0x80000000 else crc << 1) & 0xFFFFFFFF
+    return crc
+
+
+def ogg_page(packet: bytes, *, flags: int, granule: int, sequence: int, serial: int = 7) -> bytes:
+    """One Ogg page holding ``packet`` (under 255 * 255 bytes), with its CRC."""
+    lacing = bytes([255] * (len(packet) // 255) + [len(packet) % 255])
+    header = (
+        b"OggS\x00"
+        + bytes([flags])
+        + struct.pack("<QII", granule, serial, sequence)
+        + bytes(4)
+        + bytes([len(lacing)])
+        + lacing
+    )
+    page = header + packet
+    return page[:22] + struct.pack("<I", _ogg_crc(page)) + page[26:]
+
+
+def ogg_opus(packets: int = 5) -> bytes:
+    """A valid Ogg Opus file (RFC 7845): OpusHead, OpusTags, then ``packets`` audio packets of
+    20 ms each (a 1-byte packet is a valid empty frame, RFC 6716 3.2.1), the last page marked
+    end of stream."""
+    head = b"OpusHead\x01\x01" + struct.pack("<HIhB", 312, 48000, 0, 0)
+    tags = b"OpusTags" + struct.pack("<I", 6) + b"portal" + struct.pack("<I", 0)
+    pages = [
+        ogg_page(head, flags=0x02, granule=0, sequence=0),
+        ogg_page(tags, flags=0x00, granule=0, sequence=1),
+    ]
+    for index in range(packets):
+        last = index == packets - 1
+        pages.append(
+            ogg_page(
+                b"\xf8",  # CELT fullband 20 ms, mono, one frame
+                flags=0x04 if last else 0x00,
+                granule=312 + 960 * (index + 1),
+                sequence=2 + index,
+            )
+        )
+    return b"".join(pages)
 
 
 def stored_files(root: Path) -> list[str]:

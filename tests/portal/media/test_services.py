@@ -116,7 +116,7 @@ def test_a_large_upload_is_refused_before_it_is_read(settings: Any) -> None:
 
 def test_a_stream_of_unknown_size_is_read_no_further_than_the_limit(settings: Any) -> None:
     settings.MEDIA_MAX_AUDIO_BYTES = 1000
-    stream = CountingStream(b"OggS" + b"\x00" * 50_000)
+    stream = CountingStream(samples.ogg_opus(200))
 
     with pytest.raises(AudioRefused) as refused:
         services.audio_store(upload=File(stream), owner=None)
@@ -127,7 +127,7 @@ def test_a_stream_of_unknown_size_is_read_no_further_than_the_limit(settings: An
 
 
 def test_a_recording_is_stored_as_it_came(learner: LearnerProfile, media_root: Path) -> None:
-    data = samples.ebml(b"webm") + b"\x01" * 1000
+    data = samples.ebml(b"webm", blocks=10, block_bytes=100)
     upload = SimpleUploadedFile("recording.mp3", data, content_type="audio/mpeg")
 
     recording = services.audio_store(upload=upload, owner=learner.user)

@@ -23,7 +23,7 @@ from tests.portal.media import samples
 
 pytestmark = pytest.mark.django_db
 
-RECORDING = samples.ebml(b"webm") + bytes(range(256)) * 4
+RECORDING = samples.ebml(b"webm", blocks=8, block_bytes=120)
 
 
 @pytest.fixture
