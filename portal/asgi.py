@@ -3,7 +3,7 @@
 import os
 import warnings
 
-from django.core.asgi import get_asgi_application
+import django
 
 # WhiteNoise hands Django small static files as synchronous iterators; under ASGI Django reads them
 # whole, which is what we want for files of a few KiB. The warning about it is expected.
@@ -13,7 +13,12 @@ warnings.filterwarnings(
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # Django must be set up before anything imports models.
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from portal.asgi_handler import SyncChainASGIHandler  # noqa: E402
+
+# Pages: the synchronous middleware chain and view in one thread hop (see portal/asgi_handler.py).
+django_asgi_app = SyncChainASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

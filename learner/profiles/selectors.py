@@ -65,5 +65,10 @@ def case_manager_of(profile: LearnerProfile) -> User | None:
     """The case manager currently following a profile fetched through these selectors."""
     assignments = getattr(profile, "open_assignments", None)
     if assignments is None:
-        assignments = list(profile.caseload_assignments.filter(ended_at__isnull=True))
+        # The case manager in the same query: this runs on the learner's home screen, every visit.
+        assignments = list(
+            profile.caseload_assignments.filter(ended_at__isnull=True).select_related(
+                "case_manager"
+            )
+        )
     return assignments[0].case_manager if assignments else None

@@ -14,6 +14,7 @@ from django.urls import reverse
 from learner.profiles.models import LearnerProfile
 from portal.accounts.models import User
 from portal.media import services as media_services
+from tests.portal.media import samples as media_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_a_page_is_gzipped_when_the_phone_accepts_it(
 def test_a_recording_is_served_as_stored_and_in_ranges(
     learner: LearnerProfile, signed_in: Callable[[User], Client]
 ) -> None:
-    body = b"OggS\x00\x02" + bytes(range(256)) * 8
+    body = media_samples.ogg_opus(20)
     audio = media_services.audio_store(  # the test settings' media folder
         upload=SimpleUploadedFile("a.ogg", body, "audio/ogg"), owner=None
     )
