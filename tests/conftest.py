@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -41,8 +41,23 @@ def _fast_and_hermetic(tmp_path_factory: pytest.TempPathFactory) -> None:
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     settings.WHITENOISE_USE_FINDERS = True
     # Threads of the in-process ASGI server open their own connections: close them after each
-    # request instead of keeping them, or PostgreSQL cannot drop the test database at the end.
+    # request instead of keeping them (nor pooling them: the production default on PostgreSQL), or
+    # PostgreSQL cannot drop the test database at the end.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Throttle counts live in the cache, keyed by user id; SQLite gives a rolled-back test's ids
+    to the next test, so an in-process cache is emptied after each test (Redis runs go with
+    PostgreSQL, whose ids never repeat, and other keys there are not ours to flush)."""
+    yield
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from PIL import Image
 from learner.lessons.models import Course, Lesson, Module
 from learner.lessons.services import authoring
 from portal.accounts.models import Role, User
+from tests.portal.media import samples as media_samples
 
 
 def picture(name: str = "photo.jpg", size: tuple[int, int] = (800, 600)) -> SimpleUploadedFile:
@@ -21,8 +22,8 @@ def picture(name: str = "photo.jpg", size: tuple[int, int] = (800, 600)) -> Simp
 
 
 def recording(name: str = "voice.ogg") -> SimpleUploadedFile:
-    # An Ogg page header is what the content check looks at.
-    return SimpleUploadedFile(name, b"OggS\x00\x02" + bytes(200), content_type="audio/ogg")
+    # A whole Ogg Opus file: the content check reads a recording to its end.
+    return SimpleUploadedFile(name, media_samples.ogg_opus(), content_type="audio/ogg")
 
 
 @pytest.fixture

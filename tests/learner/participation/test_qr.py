@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.utils import timezone
 
 from learner.participation import services
@@ -43,7 +44,13 @@ class Phone:
             "x": b64url(numbers.x.to_bytes(32, "big")),
             "y": b64url(numbers.y.to_bytes(32, "big")),
         }
-        device_key_register(user=user, key_id=uuid.UUID(self.key_id), public_jwk=jwk, secret=secret)
+        device_key_register(
+            request=RequestFactory().post("/api/sync/device-keys"),
+            user=user,
+            key_id=uuid.UUID(self.key_id),
+            public_jwk=jwk,
+            secret=secret,
+        )
 
     def sign(self, text: str) -> str:
         r, s = decode_dss_signature(self.key.sign(text.encode(), ec.ECDSA(hashes.SHA256())))
