@@ -3,13 +3,15 @@ agenda."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -238,20 +240,29 @@ def test_the_slot_socket_hears_of_bookings_without_names(
 
     offer = free(learner)[0]
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(agenda_group(agenda.pk), channel)
     from learner.appointments.services import booking as services
 
-    services.slot_book(
-        learner=learner,
-        actor=learner.user,
-        agenda=agenda,
-        purpose=offer.purpose,
-        starts_at=offer.starts_at,
-        interpreter=False,
-        client_uuid=uuid.uuid4(),
-    )
-    message = async_to_sync(layer.receive)(channel)
+    def book() -> None:
+        services.slot_book(
+            learner=learner,
+            actor=learner.user,
+            agenda=agenda,
+            purpose=offer.purpose,
+            starts_at=offer.starts_at,
+            interpreter=False,
+            client_uuid=uuid.uuid4(),
+        )
+
+    # One event loop listens throughout, as a worker does: Redis's pub/sub layer subscribes per
+    # loop, so a channel made in one async_to_sync call is unknown to the next.
+    async def listen_while_booking() -> dict[str, Any]:
+        channel = await layer.new_channel()
+        await layer.group_add(agenda_group(agenda.pk), channel)
+        await sync_to_async(book)()
+        message: dict[str, Any] = await asyncio.wait_for(layer.receive(channel), timeout=5)
+        return message
+
+    message = async_to_sync(listen_while_booking)()
     assert message["data"] == {"kind": "slot", "slot": offer.key, "free": 0}
     # Anonymous sockets are refused.
     communicator = WebsocketCommunicator(
