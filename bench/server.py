@@ -36,6 +36,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from _portal import PYTHON, ROOT, fresh_postgres, manage, portal_env, prepare
 from _table import Row, render
@@ -118,10 +119,12 @@ def server_command(server: str, port: int, workers: int) -> list[str]:
         return [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
     if server == "uvicorn":
         # Channels' router has no lifespan protocol; no access log (a line per request costs).
+        # Keep-alive as the README's production command: longer than a phone's pause between
+        # pages, or the server closes an idle connection just as the next request goes out on it.
         return [
             PYTHON, "-m", "uvicorn", ASGI_APP, "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--lifespan", "off",
-            "--no-access-log", "--log-level", "warning",
+            "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "75",
         ]  # fmt: skip
     if server == "gunicorn":
         return [
@@ -243,7 +246,7 @@ def wrk(
 
 def locust(
     port: int, learners: list[str], staff: list[str], *, users: int, minutes: float, scratch: Path
-) -> dict[str, float]:
+) -> dict[str, Any]:
     env = {
         **os.environ,
         "BENCH_LEARNER_SESSIONS": ",".join(learners),
@@ -278,6 +281,12 @@ def locust(
     )
     with open(f"{prefix}_stats.csv", newline="") as stats:
         total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    # Which requests failed and how, so a failure count in the table comes with its cause.
+    with open(f"{prefix}_failures.csv", newline="") as failures:
+        kinds = [
+            f"{row['Occurrences']} x {row['Name']}: {row['Error'][:120]}"
+            for row in csv.DictReader(failures)
+        ]
     return {
         "requests": float(total["Request Count"]),
         "failures": float(total["Failure Count"]),
@@ -285,6 +294,7 @@ def locust(
         "p50": float(total["50%"]),
         "p95": float(total["95%"]),
         "p99": float(total["99%"]),
+        "failure_kinds": "; ".join(kinds),
     }
 
 
@@ -367,7 +377,7 @@ def measure(
                         figures["failures"],
                         "count",
                         "== 0",
-                        note,
+                        f"{note}; failed: {figures['failure_kinds'] or 'none'}",
                     ),
                     Row("server", f"{users} users: p95", figures["p95"], "ms", "<= 300", note),
                 ]
