@@ -32,7 +32,9 @@ class _Signed(HttpUser):
         with self.client.get(
             path, headers=HEADERS, allow_redirects=False, catch_response=True
         ) as response:
-            if response.status_code != 200:
+            if response.status_code == 0:  # no answer at all: say why (reset, timeout, ...)
+                response.failure(f"no answer: {response.error!r}")
+            elif response.status_code != 200:
                 response.failure(f"status {response.status_code}")
 
 
