@@ -280,7 +280,10 @@ def locust(
         capture_output=True,
     )
     with open(f"{prefix}_stats.csv", newline="") as stats:
-        total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+        by_name = {row["Name"]: row for row in csv.DictReader(stats)}
+    total = by_name.pop("Aggregated")
+    # Which page makes the tail: each page's p95, slowest first.
+    pages = sorted(by_name.values(), key=lambda row: -float(row["95%"]))
     # Which requests failed and how, so a failure count in the table comes with its cause.
     with open(f"{prefix}_failures.csv", newline="") as failures:
         kinds = [
@@ -295,6 +298,7 @@ def locust(
         "p95": float(total["95%"]),
         "p99": float(total["99%"]),
         "failure_kinds": "; ".join(kinds),
+        "page_p95": ", ".join(f"{row['Name']} {float(row['95%']):.0f}" for row in pages),
     }
 
 
@@ -379,7 +383,14 @@ def measure(
                         "== 0",
                         f"{note}; failed: {figures['failure_kinds'] or 'none'}",
                     ),
-                    Row("server", f"{users} users: p95", figures["p95"], "ms", "<= 300", note),
+                    Row(
+                        "server",
+                        f"{users} users: p95",
+                        figures["p95"],
+                        "ms",
+                        "<= 300",
+                        f"{note}; p95 per page (ms): {figures['page_p95']}",
+                    ),
                 ]
             for pid in worker_pids(process.pid):
                 rows.append(
