@@ -159,6 +159,10 @@ TEMPLATES = [
     },
 ]
 
+# Threads per server process that run pages (portal/asgi_handler.py): pages wait on the database
+# and Redis, so a few more than cores; at most the database pool's size, or they queue for it.
+PAGE_THREADS = _env_int("PAGE_THREADS", default=8)
+
 # Database: SQLite next to the code unless PORTAL_DATABASE_URL names another (postgres://…).
 # SQLite runs in WAL mode with IMMEDIATE transactions so readers never block the one writer and
 # writers queue instead of failing with "database is locked".
@@ -166,10 +170,11 @@ DATA_DIR = Path(_env("DATA_DIR", str(BASE_DIR / "var")))
 _database_url = _env("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url)}
-    # A pool of connections per worker process (psycopg_pool), not CONN_MAX_AGE: under ASGI each
-    # request's view runs in a thread of its own, and Django keeps persistent connections per
-    # thread, so none was ever reused: each request opened a connection and left it open until
-    # PostgreSQL refused more (bench/server.py). Django recommends the pool for ASGI.
+    # A pool of connections per worker process (psycopg_pool), not CONN_MAX_AGE: under Django's
+    # own ASGI handler each request ran in a thread of its own, and Django keeps persistent
+    # connections per thread, so none was ever reused: each request opened a connection and left
+    # it open until PostgreSQL refused more (bench/server.py). The pool serves the page threads
+    # (PORTAL_PAGE_THREADS) and the websockets' database calls alike. Django recommends it for ASGI.
     _pool_size = _env_int("DB_POOL_SIZE", default=10)
     if _pool_size and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"] = {
@@ -231,6 +236,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # A per-process cache could keep a logged-out session alive in another worker: database only.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# At most how long (seconds) the learner's home keeps its dossier block in the cache; the block is
+# rebuilt at once when the dossier changes (portal/events/versions.py). On only with Redis: a
+# per-process cache would not hear of changes that other processes (task worker, commands) make.
+HOME_CACHE_SECONDS = _env_int("HOME_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 # Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

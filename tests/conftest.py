@@ -43,6 +43,10 @@ def _fast_and_hermetic(tmp_path_factory: pytest.TempPathFactory) -> None:
     # Threads of the in-process ASGI server open their own connections: close them after each
     # request instead of keeping them (nor pooling them: the production default on PostgreSQL), or
     # PostgreSQL cannot drop the test database at the end.
+    # The learner's home keeps its dossier block in the cache until a commit moves the dossier's
+    # version; most tests never commit (each runs in a transaction rolled back at its end), so the
+    # cache is off but in the tests about it (tests/portal/shell/test_home.py), which commit.
+    settings.HOME_CACHE_SECONDS = 0
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from portal.backoffice.webhooks import outbox_add, outbox_add_many
 from portal.events.models import Event
+from portal.events.versions import dossier_versions_move
 from portal.notifications.services import notifications_from_event
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ def event_record(
     )
     notifications_from_event(event=event)
     outbox_add(event)
+    if learner is not None:
+        dossiers_changed([learner.pk])
     return event
 
 
@@ -71,7 +74,38 @@ def events_record(events: list[Event]) -> list[Event]:
     for event in created:
         notifications_from_event(event=event)
     outbox_add_many(created)
+    dossiers_changed([event.learner_id for event in created if event.learner_id is not None])
     return created
+
+
+def dossiers_changed(learner_user_ids: list[int]) -> None:
+    """Move these learners' dossier versions once the transaction commits (cached views go stale).
+
+    One callback per transaction however many events it records (a batch records thousands). It
+    lives in Django's own list of commit callbacks, so a rollback discards it with the events;
+    Django replaces that list at every commit and rollback, which tells when to look again.
+    """
+    if not learner_user_ids:
+        return
+    connection = transaction.get_connection()
+    pending: list[Any] = connection.run_on_commit
+    remembered: tuple[list[Any], _Move] | None = getattr(connection, "_portal_versions_move", None)
+    if remembered is None or remembered[0] is not pending:
+        move = next((c for _sids, c, _robust in pending if isinstance(c, _Move)), None)
+        if move is None:
+            move = _Move()
+            transaction.on_commit(move)
+        remembered = (pending, move)
+        setattr(connection, "_portal_versions_move", remembered)  # noqa: B010 (not a field of it)
+    remembered[1].learner_user_ids.update(learner_user_ids)
+
+
+class _Move:
+    def __init__(self) -> None:
+        self.learner_user_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        dossier_versions_move(self.learner_user_ids)
 
 
 def _current_transaction_id() -> int | None:

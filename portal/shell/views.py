@@ -13,13 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-from learner.appointments import selectors as appointment_selectors
-from learner.profiles import selectors as profile_selectors
-from learner.trajectory import selectors as trajectory_selectors
-from learner.trajectory.labels import DEADLINE
 from portal.accounts import services as account_services
 from portal.accounts.models import Role, User
 from portal.shell import release
+from portal.shell.home import dossier_block
 from portal.shell.language import remember_language
 
 
@@ -31,21 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     user: User = request.user
     if user.role == Role.LEARNER:
-        view = trajectory_selectors.own_view(user=user)
-        profile = view.profile if view else None
-        trajectory = view.trajectory if view else None
-        next_deadline = trajectory.next_deadline if trajectory else None
         return render(
-            request,
-            "shell/home_learner.html",
-            {
-                "profile": profile,
-                "case_manager": profile_selectors.case_manager_of(profile) if profile else None,
-                "trajectory": trajectory,
-                "next_deadline": next_deadline,
-                "next_deadline_label": DEADLINE[next_deadline.kind] if next_deadline else "",
-                "next_booking": appointment_selectors.next_booking(profile) if profile else None,
-            },
+            request, "shell/home_learner.html", {"dossier_block": dossier_block(user=user)}
         )
     return render(
         request,

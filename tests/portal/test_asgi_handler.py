@@ -1,4 +1,5 @@
-"""The portal's ASGI handler runs the synchronous middleware chain and the view in one hop.
+"""The portal's ASGI handler runs the synchronous middleware chain and the view in one hop
+to its pool of threads.
 
 Django's own async chain hops between the event loop and a thread for every ``MiddlewareMixin``
 middleware (portal/asgi_handler.py); the portal's middlewares must hold all the same.
@@ -7,10 +8,13 @@ middleware (portal/asgi_handler.py); the portal's middlewares must hold all the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync, iscoroutinefunction
 from asgiref.testing import ApplicationCommunicator
+from django.contrib.staticfiles import finders
+from django.core.signals import request_finished
 from django.test import Client
 from django.urls import reverse
 
@@ -20,7 +24,9 @@ from portal.asgi_handler import SyncChainASGIHandler
 from portfolio.models import DossierAccess
 
 
-def _through_portal_asgi(client: Client, path: str) -> tuple[int, dict[bytes, bytes]]:
+def _through_portal_asgi(
+    client: Client, path: str, *, body: list[bytes] | None = None
+) -> tuple[int, dict[bytes, bytes]]:
     """GET through the portal's own ASGI handler (portal/asgi_handler.py), as uvicorn calls it."""
     cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
     scope = {
@@ -42,14 +48,19 @@ def _through_portal_asgi(client: Client, path: str) -> tuple[int, dict[bytes, by
         communicator = ApplicationCommunicator(SyncChainASGIHandler(), scope)
         await communicator.send_input({"type": "http.request", "body": b""})
         start = await communicator.receive_output(timeout=10)
-        await communicator.receive_output(timeout=10)  # the body
+        while True:  # the body, in one message or several (a file)
+            message = await communicator.receive_output(timeout=10)
+            if body is not None:
+                body.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
         await communicator.wait(timeout=10)  # the handler closes the request body
         return start["status"], {name.lower(): value for name, value in start["headers"]}
 
     return async_to_sync(run)()
 
 
-# Committed data: the handler runs each request on a thread of its own (ThreadSensitiveContext).
+# Committed data: the handler runs each request on a thread of its own pool, not the test's.
 @pytest.mark.django_db(transaction=True)
 def test_the_portal_asgi_handler_runs_the_whole_chain_in_one_hop(
     learner: LearnerProfile,
@@ -73,3 +84,31 @@ def test_the_portal_asgi_handler_runs_the_whole_chain_in_one_hop(
     status, headers = _through_portal_asgi(unverified, url)
     assert status == 302
     assert headers[b"location"].decode().startswith(reverse("accounts:second_factor"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_request_finishes_once_pages_and_files_alike(
+    learner: LearnerProfile, signed_in: Callable[[User], Client]
+) -> None:
+    """request_finished (the database connection back to the pool) runs once per request,
+    for a page before its bytes go out and for a file once they have."""
+    finished: list[object] = []
+
+    def count(sender: object, **kwargs: object) -> None:
+        finished.append(sender)
+
+    request_finished.connect(count)
+    try:
+        page: list[bytes] = []
+        status, _headers = _through_portal_asgi(signed_in(learner.user), "/", body=page)
+        assert status == 200
+        assert b"<html" in b"".join(page)
+        assert len(finished) == 1
+        css = finders.find("css/portal.css")
+        served: list[bytes] = []
+        status, _headers = _through_portal_asgi(Client(), "/static/css/portal.css", body=served)
+        assert status == 200
+        assert b"".join(served) == Path(css).read_bytes()
+        assert len(finished) == 2
+    finally:
+        request_finished.disconnect(count)

@@ -17,7 +17,7 @@ from learner.trajectory import rules, snapshot
 from learner.trajectory.models import Signal, TrajectoryState
 from learner.trajectory.selectors import Gathered, gather_many
 from portal.accounts.models import User
-from portal.events.services import event_record
+from portal.events.services import dossiers_changed, event_record
 
 # Record fields that are bookkeeping, not content: the dossier shows them apart (source, age).
 BOOKKEEPING = {"id", "learner", "source", "external_id", "version", "recorded_by", "updated_at"}
@@ -333,4 +333,6 @@ def trajectory_refresh_many(
     )
     for learner, state in zip(learners, states, strict=True):
         learner.trajectory_state = state
+    # A rebuilt read model can change the home screen without an event (a deadline passed).
+    dossiers_changed([learner.user_id for learner in learners])
     return {state.learner_id: state for state in states}

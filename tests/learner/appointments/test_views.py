@@ -21,6 +21,7 @@ from learner.appointments.models import Agenda, Booking, BookingStatus, Slot, We
 from learner.appointments.services.live import agenda_group
 from learner.profiles.models import LearnerProfile
 from portal.accounts.models import User
+from portal.shell.home import block_render
 from portfolio.models import DossierAccess
 
 Free = Callable[..., list]
@@ -61,6 +62,9 @@ def test_a_learner_books_without_javascript_and_sees_the_interpreter_offer(
     start = client.get("/").content.decode()  # the learner's home screen
     assert "Next appointment" in start
     assert f"/appointments/{booking.pk}/" in start
+    # Kept in the cache, the home's block would go out of date when the appointment ends.
+    that_morning = booking.slot.starts_at - timedelta(hours=1)
+    assert block_render(learner.user, now=that_morning)[1] == booking.slot.ends_at
 
 
 def test_a_lost_race_shows_the_next_free_times_and_keeps_the_page(
