@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -77,15 +79,35 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
+    return wait_healthy(server, port, seconds=30)
+
+
+def wait_healthy(
+    server: subprocess.Popen[bytes], port: int, *, seconds: float, probes: int = 1
+) -> subprocess.Popen[bytes]:
+    """``server`` once /healthz answers ``probes`` times in a row (one per worker, and more, for a
+    server with several workers: each answers for itself); killed if it does not in time."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            for _ in range(probes):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return server
         except OSError:
             time.sleep(0.2)
     server.kill()
     raise SystemExit("the portal did not start")
+
+
+def phone_context(playwright: Any, base: str, session_key: str) -> tuple[Any, Any]:
+    """Debian's chromium, headless, and a phone-sized context signed in with ``session_key``."""
+    browser = playwright.chromium.launch(
+        executable_path=shutil.which("chromium"),
+        args=["--headless=new", "--no-sandbox", "--disable-gpu"],
+    )
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.add_cookies([{"name": "sessionid", "value": session_key, "url": base}])
+    return browser, context
 
 
 def start_portal(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:

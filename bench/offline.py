@@ -17,14 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from _portal import SESSION_SNIPPET, manage, portal_env, start_portal
+from _portal import SESSION_SNIPPET, manage, phone_context, portal_env, start_portal
 from _table import Row, render
 
 DEMO_LEARNER = "INB-2026-0001"
@@ -71,12 +70,7 @@ def offline_screens(base: str, session_key: str) -> dict[str, bool]:
 
     rendered: dict[str, bool] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--headless=new", "--no-sandbox", "--disable-gpu"],
-        )
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        context.add_cookies([{"name": "sessionid", "value": session_key, "url": base}])
+        browser, context = phone_context(playwright, base, session_key)
         page = context.new_page()
         page.goto(f"{base}/offline/")
         offline_heading = page.locator("h1").first.inner_text()

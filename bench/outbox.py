@@ -21,7 +21,6 @@ import argparse
 import json
 import random
 import secrets
-import shutil
 import tempfile
 import time
 import urllib.error
@@ -32,7 +31,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from _portal import SESSION_SNIPPET, Chaos, fresh_postgres, manage, portal_env, prepare, serve
+from _portal import (
+    SESSION_SNIPPET,
+    Chaos,
+    fresh_postgres,
+    manage,
+    phone_context,
+    portal_env,
+    prepare,
+    serve,
+)
 from _table import Row, render
 
 LEARNER = "INB-2026-0001"
@@ -150,12 +158,7 @@ def bench_browser(options: argparse.Namespace) -> list[Row]:
         flips = reloads = closes = 0
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=shutil.which("chromium"),
-                    args=["--headless=new", "--no-sandbox", "--disable-gpu"],
-                )
-                context = browser.new_context(viewport={"width": 360, "height": 740})
-                context.add_cookies([{"name": "sessionid", "value": session_key, "url": base}])
+                browser, context = phone_context(playwright, base, session_key)
                 page = context.new_page()
                 page.goto(f"{base}/participation/")
                 page.wait_for_timeout(1000)  # the worker installs

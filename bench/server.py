@@ -33,12 +33,11 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _portal import PYTHON, ROOT, fresh_postgres, manage, portal_env, prepare
+from _portal import PYTHON, ROOT, fresh_postgres, manage, portal_env, prepare, wait_healthy
 from _table import Row, render
 
 LEARNERS = [f"INB-2026-000{n}" for n in range(1, 7)]
@@ -142,18 +141,8 @@ def serve(env: dict[str, str], server: str, port: int, workers: int) -> subproce
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            # Every worker up: several probes, since each worker answers for itself.
-            for _ in range(4 * workers):
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the portal did not start")
+    # Every worker up: several probes, since each worker answers for itself.
+    return wait_healthy(process, port, seconds=60, probes=1 + 4 * workers)
 
 
 def worker_pids(root: int) -> list[int]:

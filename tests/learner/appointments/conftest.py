@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import time
 
@@ -10,8 +11,9 @@ from django.test import Client
 from django.utils import translation
 
 from learner.appointments import selectors
-from learner.appointments.models import Agenda, Purpose
+from learner.appointments.models import Agenda, Booking, Purpose
 from learner.appointments.services import hours
+from learner.appointments.services.booking import slot_book
 from learner.profiles.models import LearnerProfile
 from portal.accounts.models import User
 
@@ -65,3 +67,21 @@ def free() -> Callable[..., list[selectors.Offer]]:
         return selectors.offers(list(selectors.agendas_for_learner(learner)), purpose=purpose)
 
     return find
+
+
+@pytest.fixture
+def book(agenda: Agenda) -> Callable[[LearnerProfile, selectors.Offer], Booking]:
+    """The learner books an offer of the agenda for themselves, as the booking page does."""
+
+    def make(learner: LearnerProfile, offer: selectors.Offer) -> Booking:
+        return slot_book(
+            learner=learner,
+            actor=learner.user,
+            agenda=agenda,
+            purpose=offer.purpose,
+            starts_at=offer.starts_at,
+            interpreter=False,
+            client_uuid=uuid.uuid4(),
+        )
+
+    return make

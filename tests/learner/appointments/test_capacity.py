@@ -129,6 +129,7 @@ def test_twenty_phones_racing_for_a_slot_get_exactly_its_places(
     make_learner: Callable[..., LearnerProfile],
     case_manager: User,
     capacity: int,
+    book: Callable[..., Booking],
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent writers need PostgreSQL (CI runs this on it).")
@@ -143,15 +144,7 @@ def test_twenty_phones_racing_for_a_slot_get_exactly_its_places(
         try:
             start.wait()
             try:
-                services.slot_book(
-                    learner=learner,
-                    actor=learner.user,
-                    agenda=agenda,
-                    purpose=offer.purpose,
-                    starts_at=offer.starts_at,
-                    interpreter=False,
-                    client_uuid=uuid.uuid4(),
-                )
+                book(learner, offer)
                 result = "booked"
             except services.SlotTaken as taken:
                 result = "taken" if taken.alternatives else "taken without alternatives"

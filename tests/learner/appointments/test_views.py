@@ -25,6 +25,7 @@ from portal.shell.home import block_render
 from portfolio.models import DossierAccess
 
 Free = Callable[..., list]
+Book = Callable[..., Booking]
 
 
 def form_of(client: Client, url: str) -> tuple[str, list[str]]:
@@ -238,31 +239,19 @@ def test_pages_stay_within_the_query_budget(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_slot_socket_hears_of_bookings_without_names(
-    learner: LearnerProfile, agenda: Agenda, free: Free
+    learner: LearnerProfile, agenda: Agenda, free: Free, book: Book
 ) -> None:
     from portal.asgi import application
 
     offer = free(learner)[0]
     layer = get_channel_layer()
-    from learner.appointments.services import booking as services
-
-    def book() -> None:
-        services.slot_book(
-            learner=learner,
-            actor=learner.user,
-            agenda=agenda,
-            purpose=offer.purpose,
-            starts_at=offer.starts_at,
-            interpreter=False,
-            client_uuid=uuid.uuid4(),
-        )
 
     # One event loop listens throughout, as a worker does: Redis's pub/sub layer subscribes per
     # loop, so a channel made in one async_to_sync call is unknown to the next.
     async def listen_while_booking() -> dict[str, Any]:
         channel = await layer.new_channel()
         await layer.group_add(agenda_group(agenda.pk), channel)
-        await sync_to_async(book)()
+        await sync_to_async(book)(learner, offer)
         message: dict[str, Any] = await asyncio.wait_for(layer.receive(channel), timeout=5)
         return message
 
