@@ -159,9 +159,11 @@ TEMPLATES = [
     },
 ]
 
-# Threads per server process that run pages (portal/asgi_handler.py): pages wait on the database
-# and Redis, so a few more than cores; at most the database pool's size, or they queue for it.
-PAGE_THREADS = _env_int("PAGE_THREADS", default=8)
+# Threads per server process that run pages (portal/asgi_handler.py). Pages wait on the database
+# and Redis a little, so more than one; more than a few only share the one interpreter lock and
+# stretch each page (p99 at 32 connections: 4 threads 153-197 ms, 8 threads 225-228 ms).
+# At most the database pool's size, or they queue for a connection.
+PAGE_THREADS = _env_int("PAGE_THREADS", default=4)
 
 # Database: SQLite next to the code unless PORTAL_DATABASE_URL names another (postgres://…).
 # SQLite runs in WAL mode with IMMEDIATE transactions so readers never block the one writer and
@@ -176,12 +178,20 @@ if _database_url:
     # it open until PostgreSQL refused more (bench/server.py). The pool serves the page threads
     # (PORTAL_PAGE_THREADS) and the websockets' database calls alike. Django recommends it for ASGI.
     _pool_size = _env_int("DB_POOL_SIZE", default=10)
-    if _pool_size and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["OPTIONS"] = {
-            **DATABASES["default"].get("OPTIONS", {}),
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Parameters bound by the server, so psycopg prepares a query it has run five times on a
+        # connection: pooled connections stop planning the same joins on every page (the
+        # caseload's list planned for 2 ms and ran for 0.4; bench/server.py). Django turns
+        # preparing off unless it is asked for.
+        _options.update({"server_side_binding": True, "prepare_threshold": 5})
+        if _pool_size:
             # A request waits up to 10 s for a free connection, then fails (a 500), not forever.
-            "pool": {"min_size": min(2, _pool_size), "max_size": _pool_size, "timeout": 10},
-        }
+            _options["pool"] = {
+                "min_size": min(2, _pool_size),
+                "max_size": _pool_size,
+                "timeout": 10,
+            }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
