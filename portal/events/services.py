@@ -94,7 +94,9 @@ def dossiers_changed(learner_user_ids: list[int]) -> None:
         move = next((c for _sids, c, _robust in pending if isinstance(c, _Move)), None)
         if move is None:
             move = _Move()
-            transaction.on_commit(move)
+            # Robust: the change is committed. If the cache cannot hear of it, an old block lives
+            # HOME_CACHE_SECONDS at most; that must not turn the writer's answer into a 500.
+            transaction.on_commit(move, robust=True)
         remembered = (pending, move)
         setattr(connection, "_portal_versions_move", remembered)  # noqa: B010 (not a field of it)
     remembered[1].learner_user_ids.update(learner_user_ids)

@@ -38,6 +38,8 @@ def dossier_block(*, user: User) -> SafeString:
     # One round trip for both; the version is read before the database (see portal/events/versions).
     found = cache.get_many([version_key(user.pk), block_key])
     version = found.get(version_key(user.pk)) or dossier_version_start(user.pk)
+    if not version:  # the cache did not answer: serve the page from the database
+        return block_render(user)[0]
     kept = found.get(block_key)
     if kept is not None and kept[0] == version:
         return mark_safe(kept[1])  # noqa: S308 (our own template's output, stored as rendered)
@@ -65,8 +67,8 @@ def block_render(user: User, *, now: datetime | None = None) -> tuple[SafeString
         "next_booking": next_booking,
     }
     # Deadlines count in days: a new day can change what is next.
-    tomorrow = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    valid_until = tomorrow + timedelta(days=1)
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    valid_until = midnight + timedelta(days=1)
     if next_booking is not None:
         valid_until = min(valid_until, next_booking.slot.ends_at)
     return render_to_string(TEMPLATE, context), valid_until
